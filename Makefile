@@ -1,0 +1,36 @@
+# healthqa: `make serve` and `make test` work from a fresh clone.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup serve test index eval lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU build on this machine's disk, never a CUDA download
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+index: setup
+	$(BIN)/healthqa index
+
+serve: setup
+	$(BIN)/healthqa index
+	$(BIN)/healthqa serve --host 127.0.0.1 --port 8000
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/healthqa eval
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var

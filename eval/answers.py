@@ -1,0 +1,114 @@
+"""Answer metrics over an evaluation set through POST /api/ask: figure accuracy, first-citation
+relevance and abstention, with follow-ups replayed as history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import mean
+
+from fastapi.testclient import TestClient
+
+from eval.dataset import EvalItem
+from eval.metrics import figure_matches, is_relevant
+from eval.retrieval import GROUP_ORDER
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    item: EvalItem
+    answerable: bool
+    first_value: float | None
+    first_citation: str | None
+    answer: str
+
+    @property
+    def figure_correct(self) -> bool | None:
+        if self.item.answer is None:
+            return None
+        return figure_matches(self.first_value, self.item.answer.value)
+
+    @property
+    def citation_relevant(self) -> bool | None:
+        if not self.item.answerable:
+            return None
+        return self.first_citation is not None and is_relevant(
+            self.first_citation, self.item.evidence
+        )
+
+    @property
+    def abstention_correct(self) -> bool:
+        if self.item.answerable:
+            return self.answerable
+        return not self.answerable and self.first_value is None
+
+
+@dataclass(frozen=True)
+class AnswerScores:
+    group: str
+    questions: int
+    figure_accuracy: float | None
+    figure_questions: int
+    citation_accuracy: float | None
+    abstention_accuracy: float
+    unanswerable_abstained: int
+    unanswerable: int
+
+
+@dataclass(frozen=True)
+class AnswerReport:
+    scores: tuple[AnswerScores, ...]
+    outcomes: tuple[AnswerOutcome, ...] = field(repr=False)
+
+    def group(self, name: str) -> AnswerScores | None:
+        return next((s for s in self.scores if s.group == name), None)
+
+
+def ask_item(client: TestClient, item: EvalItem) -> AnswerOutcome:
+    history: list[dict[str, str]] = []
+    body: dict = {}
+    for turn in item.turns:
+        response = client.post("/api/ask", json={"question": turn, "history": history})
+        response.raise_for_status()
+        body = response.json()
+        history += [
+            {"role": "user", "content": turn},
+            {"role": "assistant", "content": body["answer"]},
+        ]
+    figures = body.get("figures") or []
+    citations = body.get("citations") or []
+    return AnswerOutcome(
+        item=item,
+        answerable=bool(body.get("answerable")),
+        first_value=figures[0]["value"] if figures else None,
+        first_citation=citations[0]["text"] if citations else None,
+        answer=body.get("answer", ""),
+    )
+
+
+def _rate(values: Sequence[bool | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return mean(1.0 if v else 0.0 for v in known) if known else None
+
+
+def score(group: str, outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
+    unanswerable = [o for o in outcomes if not o.item.answerable]
+    return AnswerScores(
+        group=group,
+        questions=len(outcomes),
+        figure_accuracy=_rate([o.figure_correct for o in outcomes]),
+        figure_questions=sum(1 for o in outcomes if o.item.answer is not None),
+        citation_accuracy=_rate([o.citation_relevant for o in outcomes]),
+        abstention_accuracy=mean(1.0 if o.abstention_correct else 0.0 for o in outcomes),
+        unanswerable_abstained=sum(1 for o in unanswerable if o.abstention_correct),
+        unanswerable=len(unanswerable),
+    )
+
+
+def evaluate_answers(client: TestClient, items: Sequence[EvalItem]) -> AnswerReport:
+    outcomes = [ask_item(client, item) for item in items]
+    groups: dict[str, list[AnswerOutcome]] = {"all": outcomes}
+    for outcome in outcomes:
+        groups.setdefault(outcome.item.language, []).append(outcome)
+    scores = tuple(score(name, groups[name]) for name in GROUP_ORDER if name in groups)
+    return AnswerReport(scores=scores, outcomes=tuple(outcomes))

@@ -1,0 +1,85 @@
+"""Evaluation questions in the JSONL format of the shared dev set, validated line by line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.glossary import is_english
+from indexer.tokens import has_diacritics
+
+DEFAULT_SET = Path(__file__).parent / "datasets" / "dev.jsonl"
+
+
+class DatasetError(ValueError):
+    """A malformed evaluation file; the message names the line."""
+
+
+@dataclass(frozen=True)
+class ExpectedFigure:
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    item_id: str
+    question: str
+    turns: tuple[str, ...]  # all user turns, the question last; one turn when not a follow-up
+    evidence: tuple[str, ...]
+    answer: ExpectedFigure | None
+    answerable: bool
+    docs: tuple[str, ...] = ()
+
+    @property
+    def language(self) -> str:
+        if is_english(self.question):
+            return "en"
+        return "vi" if has_diacritics(self.question) else "vi-unaccented"
+
+
+def load_dataset(path: Path) -> list[EvalItem]:
+    items = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            item = _item(record)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            raise DatasetError(f"{path.name} line {number}: {error}") from error
+        if item.item_id in seen:
+            raise DatasetError(f"{path.name} line {number}: duplicate id {item.item_id!r}")
+        seen.add(item.item_id)
+        items.append(item)
+    return items
+
+
+def _item(record: dict) -> EvalItem:
+    if not isinstance(record, dict):
+        raise TypeError("each line must be a JSON object")
+    question = record["question"]
+    if not isinstance(question, str) or not question.strip():
+        raise ValueError("'question' must be a non-empty string")
+    answerable = bool(record.get("answerable", True))
+    evidence = tuple(record.get("evidence") or ())
+    if answerable and not evidence:
+        raise ValueError("an answerable question needs 'evidence'")
+    answer = record.get("answer")
+    expected = None
+    if answer is not None:
+        expected = ExpectedFigure(value=float(answer["value"]), unit=answer.get("unit"))
+    turns = tuple(record.get("turns") or (question,))
+    if turns[-1] != question:
+        raise ValueError("the last of 'turns' must be the 'question'")
+    return EvalItem(
+        item_id=str(record["id"]),
+        question=question,
+        turns=turns,
+        evidence=evidence,
+        answer=expected,
+        answerable=answerable,
+        docs=tuple(record.get("docs") or ()),
+    )

@@ -1,0 +1,1 @@
+"""Corpus → passages, attributes, figures and references → a searchable index."""

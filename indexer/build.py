@@ -1,0 +1,278 @@
+"""Corpus → index build: process every document, embed passages, write a new build folder and
+swap it in atomically. A crash mid-build leaves the previous index in place."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from tqdm import tqdm
+
+from indexer.abbreviations import expansions
+from indexer.clean import clean_text
+from indexer.embed.base import Embedder
+from indexer.embed.cache import EmbeddingCache, embed_cached
+from indexer.load import LoadError, corpus_files, file_hash, load_file, read_sidecar
+from indexer.manifest import Manifest, sha256_file
+from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
+from indexer.store.sqlite_faiss import DATABASE_FILE, VECTORS_FILE, SqliteFaissWriter
+from indexer.structure import structure
+from indexer.tokens import fold, lexical_fields
+
+CURRENT_LINK = "current"
+BUILDS_DIR = "builds"
+CACHE_FILE = "embedding-cache.sqlite"
+KEEP_BUILDS = 2
+# Capitalised syllable runs ("Cần Đước", "Sở Y tế") whose accents restore unaccented questions.
+NAME_RUN = re.compile(r"\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹa-zđà-ỹ][\wÀ-ỹ]*){1,3}")
+
+FIGURE_KIND_BY_TYPE = {"Báo cáo": "result"}
+
+
+@dataclass(frozen=True)
+class ProcessedDocument:
+    document: Document
+    passages: tuple[Passage, ...]
+    figures: tuple[Figure, ...]
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    status: Literal["built", "up-to-date"]
+    directory: Path
+    documents: int = 0
+    passages: int = 0
+    figures: int = 0
+    references: int = 0
+    embedded: int = 0  # passages that had to be embedded (not in the cache)
+    seconds: float = 0.0
+    attributes: tuple[tuple[str, DocumentAttributes], ...] = ()
+    skipped: tuple[str, ...] = field(default_factory=tuple)  # files that could not be read
+
+
+def current_build(index_dir: Path) -> Path | None:
+    link = index_dir / CURRENT_LINK
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
+    fingerprint = {}
+    for path in corpus_files(corpus_dir):
+        key = path.relative_to(corpus_dir).as_posix()
+        try:
+            sidecar = read_sidecar(path)
+        except LoadError as error:  # the build skips and reports this document; others go on
+            sidecar = {"unreadable": str(error)}
+        fingerprint[key] = file_hash(path) + (f"+{sorted(sidecar.items())}" if sidecar else "")
+    return fingerprint
+
+
+def is_current(index_dir: Path, corpus_dir: Path, model_id: str) -> bool:
+    """True when the index was built by this pipeline and model from exactly this corpus."""
+    build = current_build(index_dir)
+    if build is None:
+        return False
+    try:
+        manifest = Manifest.read(build)
+        manifest.check_compatible(model_id)
+    except Exception:
+        return False
+    from indexer.manifest import PIPELINE_VERSION
+
+    return manifest.pipeline_version == PIPELINE_VERSION and manifest.corpus == corpus_fingerprint(
+        corpus_dir
+    )
+
+
+def process(source: SourceFile) -> ProcessedDocument:
+    """One document from raw text to passages, attributes, figures and references."""
+    from indexer.attributes import apply_overrides, extract_attributes
+    from indexer.figures import extract_figures
+    from indexer.references import extract_references
+
+    cleaned = clean_text(source.raw_text).text
+    attributes = extract_attributes(cleaned)
+    if source.metadata:
+        attributes = apply_overrides(attributes, source.metadata)
+    document = Document(
+        doc_id=source.doc_id,
+        source=source.source,
+        text=cleaned,
+        content_hash=source.content_hash,
+        attributes=attributes,
+    )
+    passages = structure(source.doc_id, cleaned).passages
+    single_year = attributes.plan_years[0] if len(attributes.plan_years) == 1 else None
+    figures = extract_figures(
+        cleaned,
+        passages,
+        default_scope=attributes.place,
+        default_year=single_year,
+        default_kind=FIGURE_KIND_BY_TYPE.get(attributes.doc_type or "", "target"),
+    )
+    references = extract_references(source.doc_id, cleaned)
+    return ProcessedDocument(document, tuple(passages), tuple(figures), tuple(references))
+
+
+def indexed_text(document: Document, passage: Passage) -> str:
+    """What is embedded and lexically indexed for a passage: its words with their setting."""
+    attributes = document.attributes
+    setting = " · ".join(
+        part for part in (attributes.place, attributes.doc_type, attributes.title) if part
+    )
+    header = " › ".join(part for part in (setting, passage.section_label) if part)
+    context = f" | {passage.context}" if passage.context else ""
+    if attributes.signer and attributes.signer in passage.text:
+        context += f" | Người ký: {attributes.signer}"
+    long_forms = expansions(f"{passage.context} {passage.text}")
+    spelled_out = f"\n({'; '.join(long_forms)})" if long_forms else ""
+    framing = f"{header}{context}\n" if header or context else ""
+    return f"{framing}{passage.text}{spelled_out}"
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder_factory: Callable[[], Embedder],
+    *,
+    model_id: str,
+    force: bool = False,
+    progress: bool = True,
+) -> BuildReport:
+    """Build the index for `corpus_dir` unless the current one is already up to date."""
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir):
+        if not force and is_current(index_dir, corpus_dir, model_id):
+            return BuildReport(status="up-to-date", directory=current_build(index_dir) or index_dir)
+        fingerprint = corpus_fingerprint(corpus_dir)
+        processed, skipped = _process_corpus(corpus_dir, progress)
+        embedder = embedder_factory()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        build_dir = index_dir / BUILDS_DIR / stamp
+        writer = SqliteFaissWriter(build_dir)
+        try:
+            texts = []
+            for item in processed:
+                lexical = [lexical_fields(indexed_text(item.document, p)) for p in item.passages]
+                writer.add_document(
+                    item.document, item.passages, lexical, item.figures, item.references
+                )
+                texts.extend(indexed_text(item.document, p) for p in item.passages)
+            writer.add_names(_name_forms(item.document.text for item in processed))
+            cache = EmbeddingCache(index_dir / CACHE_FILE)
+            with tqdm(
+                total=len(texts), desc="embedding passages", unit="passage", disable=not progress
+            ) as bar:
+                vectors, embedded = embed_cached(embedder, texts, cache, on_progress=bar.update)
+            cache.close()
+            writer.finish(vectors)
+            counts = {
+                "documents": len(processed),
+                "passages": len(texts),
+                "figures": sum(len(item.figures) for item in processed),
+                "references": sum(len(item.references) for item in processed),
+            }
+            Manifest(
+                embedder_backend=embedder.backend,
+                model_id=embedder.model_id,
+                dimension=embedder.dimension,
+                corpus=fingerprint,
+                counts=counts,
+                checksums={
+                    name: sha256_file(build_dir / name) for name in (DATABASE_FILE, VECTORS_FILE)
+                },
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - started, 2),
+            ).write(build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        _swap_current(index_dir, build_dir)
+        _remove_old_builds(index_dir)
+    return BuildReport(
+        status="built",
+        directory=build_dir,
+        documents=counts["documents"],
+        passages=counts["passages"],
+        figures=counts["figures"],
+        references=counts["references"],
+        embedded=embedded,
+        seconds=time.perf_counter() - started,
+        attributes=tuple((item.document.source, item.document.attributes) for item in processed),
+        skipped=tuple(skipped),
+    )
+
+
+def _process_corpus(corpus_dir: Path, progress: bool) -> tuple[list[ProcessedDocument], list[str]]:
+    processed: list[ProcessedDocument] = []
+    skipped: list[str] = []
+    seen_ids: Counter[str] = Counter()
+    files = corpus_files(corpus_dir)
+    for path in tqdm(files, desc="reading documents", unit="doc", disable=not progress):
+        try:
+            source = load_file(path, corpus_dir)
+        except LoadError as error:
+            skipped.append(str(error))
+            continue
+        seen_ids[source.doc_id] += 1
+        if seen_ids[source.doc_id] > 1:  # "a.txt" and "a.pdf" side by side
+            source = replace(source, doc_id=f"{source.doc_id}-{seen_ids[source.doc_id]}")
+        processed.append(process(source))
+    return processed, skipped
+
+
+def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:
+    """Folded form → most frequent accented form of capitalised names in the corpus."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for match in NAME_RUN.finditer(text):
+            syllables = match.group(0).split()
+            for n in range(2, len(syllables) + 1):
+                if syllables[n - 1][0].isupper() or n == 2:
+                    counts[" ".join(syllables[:n])] += 1
+    best: dict[str, tuple[str, int]] = {}
+    for form, count in counts.items():
+        key = fold(form)
+        if key != form.lower() and (key not in best or count > best[key][1]):
+            best[key] = (form, count)
+    return best
+
+
+def _swap_current(index_dir: Path, build_dir: Path) -> None:
+    temporary = index_dir / f".{CURRENT_LINK}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(build_dir.relative_to(index_dir))
+    os.replace(temporary, index_dir / CURRENT_LINK)  # atomic: readers see old or new
+
+
+def _remove_old_builds(index_dir: Path) -> None:
+    current = current_build(index_dir)
+    builds = sorted((index_dir / BUILDS_DIR).iterdir())
+    for old in builds[:-KEEP_BUILDS]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    with (index_dir / ".build.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,1 @@
+"""Text embedders behind one small interface, picked by name in `factory`."""

@@ -1,0 +1,130 @@
+"""Plain typed records that the indexing stages hand each other and the store keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PassageKind = Literal["prose", "list", "table_row", "heading"]
+FigureKind = Literal["target", "result", "baseline"]
+
+
+@dataclass(frozen=True)
+class DocumentAttributes:
+    """What a document says about itself; a field nobody could extract stays None/empty."""
+
+    doc_type: str | None = None  # Quyết định, Kế hoạch, Chương trình, Báo cáo, …
+    number: str | None = None  # số hiệu, e.g. "338/QĐ-UBND"
+    issuing_body: str | None = None  # e.g. "Sở Y tế tỉnh Long An"
+    issued_date: str | None = None  # ISO date, or a partial one such as "2025-01"
+    signer: str | None = None
+    province: str | None = None
+    district: str | None = None
+    plan_years: tuple[int, ...] = ()
+    title: str | None = None
+
+    @property
+    def place(self) -> str | None:
+        """The narrowest place the document is about."""
+        return self.district or self.province
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A corpus file as loaded: raw extracted text, before cleaning."""
+
+    doc_id: str
+    source: str  # path relative to the corpus folder
+    raw_text: str
+    content_hash: str
+    metadata: dict[str, str | int | list[int]] = field(default_factory=dict)  # sidecar overrides
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    text: str  # cleaned text; every offset in the index points into it
+    content_hash: str
+    attributes: DocumentAttributes
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the span of cleaned text it governs."""
+
+    heading: str
+    level: int
+    start: int
+    end: int
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable unit: the document's own words between start and end.
+
+    `context` carries what the words need to be understood (table title, column header) and is
+    indexed and embedded with the text but never shown as if it were the text.
+    """
+
+    passage_id: str
+    doc_id: str
+    ordinal: int
+    kind: PassageKind
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    context: str = ""
+
+    @property
+    def section_label(self) -> str:
+        return " › ".join(self.section)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number the documents state, with what it measures and where it is written."""
+
+    passage_id: str
+    doc_id: str
+    label: str  # the indicator, in the document's words
+    value: float
+    unit: str | None
+    raw: str  # exactly as written, found verbatim at text[start:end]
+    start: int  # offsets into the document's cleaned text
+    end: int
+    comparator: str | None = None  # ≥ ≤ > < = or None
+    kind: FigureKind | None = None
+    year: int | None = None
+    scope: str | None = None  # province, district or facility the figure is for
+    value_high: float | None = None  # upper end of a range such as 103-105/100
+    denominator: float | None = None  # for fractions such as 75/75
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A legal document cited by a corpus document."""
+
+    doc_id: str
+    doc_type: str  # Quyết định, Nghị quyết, Chỉ thị, …
+    code: str  # normalised key, e.g. "25-CT/TW"
+    raw: str  # as written, found verbatim at text[start:end]
+    start: int
+    end: int
+    number: str | None = None
+    date: str | None = None  # ISO
+    issuer: str | None = None
+    subject: str | None = None  # "về việc …"
+    is_legal_basis: bool = False  # cited in a "Căn cứ …" clause
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage returned by retrieval, with its rank-fused score."""
+
+    passage: Passage
+    score: float
+    document_title: str | None = None
+    source: str = ""

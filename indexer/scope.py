@@ -1,0 +1,108 @@
+"""Where and when a question is about: places (from the corpus and a national gazetteer) and
+years, and how well a passage or figure's own place and years fit them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.models import Document
+from indexer.tokens import fold
+
+PROVINCES_FILE = Path(__file__).parent / "data" / "provinces.txt"
+YEAR = re.compile(r"(?<![\d/.,-])(19[5-9]\d|20\d\d|21\d\d)(?![\d/.,])")
+# "huyện Cần Đước", "tỉnh Lai Châu": an administrative word then a capitalised name.
+NAMED_PLACE = re.compile(
+    r"\b(?:tỉnh|huyện|thị xã|thành phố|quận|province|district)\s+"
+    r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",
+    re.IGNORECASE,
+)
+NAME_AFTER_PREPOSITION = re.compile(
+    r"\b(?:of|in|for|at|của|ở|tại)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})"
+)
+
+
+@dataclass(frozen=True)
+class QueryScope:
+    places: tuple[str, ...]  # corpus places named in the question, canonical spelling
+    unknown_places: tuple[str, ...]  # places named but absent from the corpus
+    years: tuple[int, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.places or self.unknown_places or self.years)
+
+
+def years_in(text: str) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+
+
+@lru_cache(maxsize=1)
+def national_places() -> tuple[str, ...]:
+    if not PROVINCES_FILE.exists():
+        return ()
+    lines = PROVINCES_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _contains(folded_text: str, folded_name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded_text) is not None
+
+
+class Gazetteer:
+    """Places the corpus is about, and every province of the country."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        corpus: dict[str, str] = {}
+        for document in documents:
+            for place in (document.attributes.province, document.attributes.district):
+                if place:
+                    corpus[fold(place)] = place
+        self.corpus_places = corpus
+        self.national = {fold(p): p for p in national_places()}
+
+    def scope(self, question: str) -> QueryScope:
+        folded = fold(question)
+        found = [name for key, name in self.corpus_places.items() if _contains(folded, key)]
+        unknown = [
+            name
+            for key, name in self.national.items()
+            if key not in self.corpus_places and _contains(folded, key)
+        ]
+        for match in (*NAMED_PLACE.finditer(question), *NAME_AFTER_PREPOSITION.finditer(question)):
+            name = match.group(1)
+            key = fold(name)
+            known = any(_contains(key, k) or _contains(k, key) for k in self.corpus_places)
+            if not known and key in self.national and name not in unknown:
+                unknown.append(self.national[key])
+        return QueryScope(
+            places=tuple(dict.fromkeys(found)),
+            unknown_places=tuple(dict.fromkeys(unknown)),
+            years=years_in(question),
+        )
+
+    def places_of(self, document: Document) -> set[str]:
+        return {fold(p) for p in (document.attributes.province, document.attributes.district) if p}
+
+
+def place_fit(scope: QueryScope, document_places: set[str], text: str = "") -> float:
+    """1 when the document (or the text) is about a named place, 0 when it is about another,
+    0.5 when the question names no place."""
+    if not scope.places:
+        return 0.5
+    folded_text = fold(text)
+    for place in scope.places:
+        key = fold(place)
+        if key in document_places or (folded_text and _contains(folded_text, key)):
+            return 1.0
+    return 0.0
+
+
+def year_fit(scope: QueryScope, years: Sequence[int]) -> float:
+    """1 when one of the passage's years is asked for, 0 when it names only others, 0.5 else."""
+    if not scope.years or not years:
+        return 0.5
+    return 1.0 if any(year in scope.years for year in years) else 0.0

@@ -1,0 +1,151 @@
+"""Retrieval: lexical (bm25), dense (FAISS) and their rank fusion, with document filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from indexer.embed.base import Embedder
+from indexer.glossary import Glossary
+from indexer.models import Document, Hit, Passage
+from indexer.query import AnalyzedQuery, analyze
+from indexer.scope import Gazetteer, place_fit, year_fit, years_in
+from indexer.store.base import IndexStore, SearchFilters
+from indexer.tokens import fold
+
+SearchMode = Literal["lexical", "dense", "hybrid"]
+SEARCH_MODES: tuple[SearchMode, ...] = ("lexical", "dense", "hybrid")
+CANDIDATES = 50
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    lexical: float = 1.0
+    dense: float = 1.0
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = RRF_K
+) -> list[tuple[str, float]]:
+    """Σ weight / (k + rank) over the lists a passage appears in, best first."""
+    scores: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, passage_id in enumerate(ranking, start=1):
+            scores[passage_id] = scores.get(passage_id, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def matching_documents(documents: Sequence[Document], filters: SearchFilters) -> list[str] | None:
+    """Ids of documents that pass the filters, or None when nothing is filtered."""
+    if not filters.active:
+        return None
+    chosen = []
+    for document in documents:
+        attributes = document.attributes
+        if filters.doc_id is not None and document.doc_id != filters.doc_id:
+            continue
+        if filters.place is not None:
+            places = [fold(p) for p in (attributes.province, attributes.district) if p]
+            if fold(filters.place.strip()) not in places:
+                continue
+        if filters.year is not None and filters.year not in attributes.plan_years:
+            continue
+        if filters.doc_type is not None and fold(attributes.doc_type or "") != fold(
+            filters.doc_type.strip()
+        ):
+            continue
+        chosen.append(document.doc_id)
+    return chosen
+
+
+class Retriever:
+    """The one search path the API, the CLI and the evaluation all use."""
+
+    def __init__(
+        self,
+        store: IndexStore,
+        embedder: Embedder | None,
+        glossary: Glossary,
+        *,
+        weights: FusionWeights | None = None,
+        scope_weights: tuple[float, float] = (0.4, 0.3),
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.glossary = glossary
+        self.weights = weights or FusionWeights()
+        self.name_forms = store.name_forms()
+        self._documents = {d.doc_id: d for d in store.documents()}
+        self.gazetteer = Gazetteer(self._documents.values())
+        self.scope_weights = scope_weights
+
+    def _rescore_by_scope(
+        self, question: str, fused: list[tuple[str, float]], passages: dict[str, Passage]
+    ) -> list[tuple[str, float]]:
+        """Prefer passages about the place and year asked for ("2024 is not 2025")."""
+        scope = self.gazetteer.scope(question)
+        if not (scope.places or scope.years):
+            return fused
+        place_weight, year_weight = self.scope_weights
+        rescored = []
+        for passage_id, score in fused:
+            passage = passages.get(passage_id)
+            document = self._documents.get(passage.doc_id) if passage else None
+            if passage is None or document is None:
+                continue
+            years = years_in(f"{passage.section_label} {passage.context}") or (
+                document.attributes.plan_years
+            )
+            factor = (
+                1
+                + place_weight * (place_fit(scope, self.gazetteer.places_of(document)) - 0.5)
+                + year_weight * (year_fit(scope, years) - 0.5)
+            )
+            rescored.append((passage_id, score * factor))
+        return sorted(rescored, key=lambda item: (-item[1], item[0]))
+
+    def analyze(self, question: str) -> AnalyzedQuery:
+        return analyze(question, self.glossary, self.name_forms)
+
+    def search(
+        self,
+        question: str | AnalyzedQuery,
+        *,
+        k: int = 10,
+        mode: SearchMode = "hybrid",
+        filters: SearchFilters | None = None,
+    ) -> list[Hit]:
+        query = self.analyze(question) if isinstance(question, str) else question
+        doc_ids = matching_documents(list(self._documents.values()), filters or SearchFilters())
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+        if mode in ("lexical", "hybrid"):
+            found = self.store.lexical_search(query.lexical, CANDIDATES, doc_ids)
+            rankings.append([pid for pid, _ in found])
+            weights.append(self.weights.lexical)
+        if mode in ("dense", "hybrid") and self.embedder is not None:
+            vector = self.embedder.embed_query(query.dense_text)
+            found = self.store.dense_search(vector, CANDIDATES, doc_ids)
+            rankings.append([pid for pid, _ in found])
+            weights.append(self.weights.dense)
+        fused = reciprocal_rank_fusion(rankings, weights)[:CANDIDATES]
+        passages = {p.passage_id: p for p in self.store.passages([pid for pid, _ in fused])}
+        if self.scope_weights:
+            fused = self._rescore_by_scope(query.restored, fused, passages)
+        hits = []
+        for passage_id, score in fused[:k]:
+            passage = passages.get(passage_id)
+            if passage is None:
+                continue
+            document = self._documents.get(passage.doc_id)
+            hits.append(
+                Hit(
+                    passage=passage,
+                    score=score,
+                    document_title=document.attributes.title if document else None,
+                    source=document.source if document else "",
+                )
+            )
+        return hits

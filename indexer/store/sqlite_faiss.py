@@ -1,0 +1,353 @@
+"""The embedded store: SQLite (documents, passages, FTS5 bm25, figures, references) + a FAISS file.
+
+Needs no server. One build is one folder; readers open it read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference
+from indexer.store.base import LexicalQuery
+from indexer.tokens import LexicalFields
+
+DATABASE_FILE = "index.sqlite"
+VECTORS_FILE = "vectors.faiss"
+# Exact search is fast enough and loses nothing below this size; above it, HNSW.
+EXACT_SEARCH_LIMIT = 50_000
+# bm25 weights of the syllables, words and folded columns.
+FIELD_WEIGHTS = (1.0, 1.0, 0.6)
+
+SCHEMA = """
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, content_hash TEXT NOT NULL,
+    text TEXT NOT NULL, attributes TEXT NOT NULL
+);
+CREATE TABLE passages (
+    rowid INTEGER PRIMARY KEY, passage_id TEXT UNIQUE NOT NULL, doc_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL, kind TEXT NOT NULL, section TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL
+);
+CREATE INDEX passages_doc ON passages(doc_id, ordinal);
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    syllables, words, folded, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
+CREATE TABLE names (folded TEXT PRIMARY KEY, form TEXT NOT NULL, count INTEGER NOT NULL);
+"""
+
+
+def _record_table(name: str, record_type: type) -> str:
+    columns = ", ".join(f'"{f.name}"' for f in fields(record_type))
+    return f"CREATE TABLE {name} ({columns});\nCREATE INDEX {name}_doc ON {name}(doc_id);"
+
+
+class SqliteFaissWriter:
+    """Writes one build folder; `finish` makes it complete."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=False)
+        self.directory = directory
+        self._db = sqlite3.connect(directory / DATABASE_FILE)
+        self._db.executescript(
+            SCHEMA + _record_table("figures", Figure) + _record_table("refs", Reference)
+        )
+        self._next_rowid = 1
+
+    def add_document(
+        self,
+        document: Document,
+        passages: Sequence[Passage],
+        lexical: Sequence[LexicalFields],
+        figures: Sequence[Figure],
+        references: Sequence[Reference],
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+            (
+                document.doc_id,
+                document.source,
+                document.content_hash,
+                document.text,
+                json.dumps(asdict(document.attributes), ensure_ascii=False),
+            ),
+        )
+        for passage, terms in zip(passages, lexical, strict=True):
+            rowid = self._next_rowid
+            self._next_rowid += 1
+            self._db.execute(
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    rowid,
+                    passage.passage_id,
+                    passage.doc_id,
+                    passage.ordinal,
+                    passage.kind,
+                    json.dumps(passage.section, ensure_ascii=False),
+                    passage.start,
+                    passage.end,
+                    passage.text,
+                    passage.context,
+                ),
+            )
+            self._db.execute(
+                "INSERT INTO passages_fts(rowid, syllables, words, folded) VALUES (?, ?, ?, ?)",
+                (rowid, terms.syllables, terms.words, terms.folded),
+            )
+        self._insert_records("figures", Figure, figures)
+        self._insert_records("refs", Reference, references)
+
+    def _insert_records(self, table: str, record_type: type, records: Sequence[Any]) -> None:
+        names = [f.name for f in fields(record_type)]
+        placeholders = ", ".join("?" for _ in names)
+        self._db.executemany(
+            f"INSERT INTO {table} VALUES ({placeholders})",
+            [tuple(getattr(record, name) for name in names) for record in records],
+        )
+
+    def add_names(self, forms: dict[str, tuple[str, int]]) -> None:
+        self._db.executemany(
+            "INSERT INTO names VALUES (?, ?, ?)",
+            [(folded, form, count) for folded, (form, count) in forms.items()],
+        )
+
+    def finish(self, vectors: np.ndarray) -> None:
+        """Write the vectors (one row per passage, in insertion order) and commit."""
+        import faiss
+
+        if len(vectors) != self._next_rowid - 1:
+            raise ValueError(f"{len(vectors)} vectors for {self._next_rowid - 1} passages")
+        dimension = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 1
+        if len(vectors) > EXACT_SEARCH_LIMIT:
+            index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+        else:
+            index = faiss.IndexFlatIP(dimension)
+        if len(vectors):
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss.write_index(index, str(self.directory / VECTORS_FILE))
+        self._db.commit()
+        self._db.execute("PRAGMA optimize")
+        self._db.close()
+
+
+class SqliteFaissStore:
+    """Read side of one build folder. Safe to share between request threads."""
+
+    def __init__(self, directory: Path) -> None:
+        import faiss
+
+        self.directory = directory
+        uri = f"file:{(directory / DATABASE_FILE).as_posix()}?mode=ro"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._vectors = faiss.read_index(str(directory / VECTORS_FILE))
+        if isinstance(self._vectors, faiss.IndexHNSWFlat):
+            self._vectors.hnsw.efSearch = 96
+        self._documents: dict[str, Document] | None = None
+
+    @contextmanager
+    def _cursor(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            yield self._db.cursor()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # documents and passages
+
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            with self._cursor() as cursor:
+                rows = cursor.execute(
+                    "SELECT doc_id, source, content_hash, text, attributes FROM documents "
+                    "ORDER BY source"
+                ).fetchall()
+            self._documents = {row[0]: _document(row) for row in rows}
+        return list(self._documents.values())
+
+    def document(self, doc_id: str) -> Document | None:
+        self.documents()
+        assert self._documents is not None
+        return self._documents.get(doc_id)
+
+    def passage_count(self) -> int:
+        with self._cursor() as cursor:
+            return int(cursor.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def passages(self, passage_ids: Sequence[str]) -> list[Passage]:
+        if not passage_ids:
+            return []
+        marks = ", ".join("?" for _ in passage_ids)
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE passage_id IN ({marks})",
+                list(passage_ids),
+            ).fetchall()
+        by_id = {row[0]: _passage(row) for row in rows}
+        return [by_id[pid] for pid in passage_ids if pid in by_id]
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE doc_id = ? ORDER BY ordinal",
+                (doc_id,),
+            ).fetchall()
+        return [_passage(row) for row in rows]
+
+    # retrieval
+
+    def lexical_search(
+        self, query: LexicalQuery, k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        expression = _match_expression(query)
+        if not expression or doc_ids == []:
+            return []
+        sql = (
+            "SELECT p.passage_id, bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts "
+            "JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ?"
+        )
+        params: list[object] = [*FIELD_WEIGHTS, expression]
+        if doc_ids is not None:
+            sql += f" AND p.doc_id IN ({', '.join('?' for _ in doc_ids)})"
+            params.extend(doc_ids)
+        sql += " ORDER BY score LIMIT ?"
+        params.append(k)
+        with self._cursor() as cursor:
+            rows = cursor.execute(sql, params).fetchall()
+        return [(pid, -float(score)) for pid, score in rows]  # bm25() is lower-is-better
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        import faiss
+
+        if self._vectors.ntotal == 0 or doc_ids == []:
+            return []
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        params = None
+        if doc_ids is not None:
+            marks = ", ".join("?" for _ in doc_ids)
+            with self._cursor() as cursor:
+                rowids = [
+                    r[0]
+                    for r in cursor.execute(
+                        f"SELECT rowid FROM passages WHERE doc_id IN ({marks})", list(doc_ids)
+                    )
+                ]
+            selector = faiss.IDSelectorBatch(np.asarray([r - 1 for r in rowids], dtype=np.int64))
+            params = faiss.SearchParameters(sel=selector)
+        scores, positions = self._vectors.search(query, min(k, self._vectors.ntotal), params=params)
+        found = [
+            (int(p) + 1, float(s)) for p, s in zip(positions[0], scores[0], strict=True) if p >= 0
+        ]
+        if not found:
+            return []
+        marks = ", ".join("?" for _ in found)
+        with self._cursor() as cursor:
+            ids = dict(
+                cursor.execute(
+                    f"SELECT rowid, passage_id FROM passages WHERE rowid IN ({marks})",
+                    [rowid for rowid, _ in found],
+                ).fetchall()
+            )
+        return [(ids[rowid], score) for rowid, score in found if rowid in ids]
+
+    # extracted facts
+
+    def figures(
+        self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
+    ) -> list[Figure]:
+        where, params = _where(doc_id=doc_id, passage_id=passage_ids)
+        return self._records("figures", Figure, where, params)
+
+    def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
+        where, params = _where(doc_id=doc_id, code=[code] if code else None)
+        return self._records("refs", Reference, where, params)
+
+    def _records(self, table: str, record_type: type, where: str, params: list[object]) -> list:
+        names = [f.name for f in fields(record_type)]
+        columns = ", ".join(f'"{n}"' for n in names)
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                f"SELECT {columns} FROM {table}{where} ORDER BY doc_id, start", params
+            ).fetchall()
+        # SQLite has no boolean type: flags come back as 0/1 and are turned back into bools.
+        flags = [f.name for f in fields(record_type) if f.type in ("bool", bool)]
+        records = []
+        for row in rows:
+            values = dict(zip(names, row, strict=True))
+            values.update({name: bool(values[name]) for name in flags})
+            records.append(record_type(**values))
+        return records
+
+    def name_forms(self) -> dict[str, str]:
+        with self._cursor() as cursor:
+            return dict(cursor.execute("SELECT folded, form FROM names").fetchall())
+
+
+PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", text, context'
+
+
+def _passage(row: Sequence[Any]) -> Passage:
+    return Passage(
+        passage_id=row[0],
+        doc_id=row[1],
+        ordinal=row[2],
+        kind=row[3],
+        section=tuple(json.loads(row[4])),
+        start=row[5],
+        end=row[6],
+        text=row[7],
+        context=row[8],
+    )
+
+
+def _document(row: Sequence[Any]) -> Document:
+    attributes = json.loads(row[4])
+    attributes["plan_years"] = tuple(attributes.get("plan_years") or ())
+    return Document(
+        doc_id=row[0],
+        source=row[1],
+        content_hash=row[2],
+        text=row[3],
+        attributes=DocumentAttributes(**attributes),
+    )
+
+
+def _where(**conditions: Sequence[str] | str | None) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, value in conditions.items():
+        if value is None:
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        clauses.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _phrase(term: str) -> str:
+    """An FTS5 string literal: user text is always searched as text, never as syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _match_expression(query: LexicalQuery) -> str:
+    parts = []
+    for column, terms in (
+        ("syllables", query.syllables),
+        ("words", query.words),
+        ("folded", query.folded),
+    ):
+        unique = list(dict.fromkeys(t for t in terms if t.strip()))
+        if unique:
+            parts.append(f"{column} : ({' OR '.join(_phrase(t) for t in unique)})")
+    return " OR ".join(parts)

@@ -1,0 +1,80 @@
+"""Lexical tokens of Vietnamese text: syllables, underthesea words and accent-folded syllables."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+SYLLABLE = re.compile(r"\w+", re.UNICODE)
+WORD_SEPARATOR = "_"
+
+
+@dataclass(frozen=True)
+class LexicalFields:
+    """The three views of a text that the lexical index keeps, each space-separated."""
+
+    syllables: str
+    words: str
+    folded: str
+
+
+def fold(text: str) -> str:
+    """Lower-case text without diacritics: `Cần Đước` → `can duoc`."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text.lower()
+
+
+def syllables(text: str) -> list[str]:
+    return SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def words(text: str) -> list[str]:
+    """underthesea word segmentation; multi-syllable words joined by `_` (`bảo_hiểm_y_tế`)."""
+    from underthesea import word_tokenize
+
+    tokens = word_tokenize(unicodedata.normalize("NFC", text))
+    out = []
+    for token in tokens:
+        parts = SYLLABLE.findall(token.lower())
+        if parts:
+            out.append(WORD_SEPARATOR.join(parts))
+    return out
+
+
+def lexical_fields(text: str) -> LexicalFields:
+    return LexicalFields(
+        syllables=" ".join(syllables(text)),
+        words=" ".join(word for word in words(text) if WORD_SEPARATOR in word),
+        folded=" ".join(syllables(fold(text))),
+    )
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Vietnamese question and function words, as written (with their accents)."""
+    lines = (DATA_DIR / "stopwords_vi.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def _folded_stopwords() -> frozenset[str]:
+    return frozenset(fold(word) for word in stopwords())
+
+
+def is_stopword(syllable: str) -> bool:
+    """Accents decide when present: "bao" (of "bao nhiêu") is a stopword, "bảo" is not; an
+    unaccented syllable is one when any accented stopword folds to it."""
+    syllable = syllable.lower()
+    return syllable in stopwords() or (syllable.isascii() and syllable in _folded_stopwords())

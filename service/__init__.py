@@ -1,0 +1,1 @@
+"""The HTTP service, its settings and the `healthqa` command line."""

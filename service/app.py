@@ -1,0 +1,50 @@
+"""The FastAPI application factory: `create_app(settings)`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from service.engine import Engine, load_engine
+from service.routes import ask, health, search
+from service.settings import Settings
+
+
+def readable_errors(error: RequestValidationError) -> str:
+    """One sentence per problem: `k: must be at most 50`."""
+    messages = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item.get("loc", ()) if part not in ("query", "body"))
+        messages.append(f"{where or 'request'}: {item.get('msg', 'invalid')}")
+    return "; ".join(messages)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = engine or load_engine(settings)
+        yield
+        if engine is None:
+            app.state.engine.close()
+
+    app = FastAPI(title="healthqa", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            status_code=422,
+            content={"detail": readable_errors(error), "errors": jsonable_encoder(error.errors())},
+        )
+
+    app.include_router(health.router)
+    app.include_router(search.router)
+    app.include_router(ask.router)
+    return app

@@ -1,0 +1,67 @@
+"""GET /api/search: ranked passages for a question."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from indexer.models import Hit
+from indexer.store.base import SearchFilters
+from service.dependencies import get_engine
+from service.engine import Engine
+from service.schemas import SearchResponse, SearchResult
+
+router = APIRouter()
+MAX_QUESTION_CHARS = 1000
+
+
+def clean_question(text: str, limit: int) -> str:
+    stripped = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
+    if not stripped:
+        raise HTTPException(422, "the question is empty: type a few words to search for")
+    if len(text) > limit:
+        raise HTTPException(422, f"the question is {len(text)} characters; the limit is {limit}")
+    return stripped
+
+
+def result(rank: int, hit: Hit) -> SearchResult:
+    passage = hit.passage
+    return SearchResult(
+        rank=rank,
+        doc_id=passage.doc_id,
+        source=hit.source,
+        title=hit.document_title,
+        section=passage.section_label,
+        text=passage.text,
+        score=round(hit.score, 6),
+        start=passage.start,
+        end=passage.end,
+        passage_id=passage.passage_id,
+    )
+
+
+@router.get("/api/search", response_model=SearchResponse)
+def search(
+    engine: Annotated[Engine, Depends(get_engine)],
+    q: Annotated[str, Query(description="the question, 1 to 1,000 characters")],
+    k: Annotated[int, Query(ge=1, le=50, description="how many passages, 1 to 50")] = 10,
+    mode: Annotated[Literal["lexical", "dense", "hybrid"] | None, Query()] = None,
+    document: Annotated[str | None, Query(max_length=200)] = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    type: Annotated[str | None, Query(max_length=100)] = None,  # noqa: A002 - API field name
+) -> SearchResponse:
+    question = clean_question(q, MAX_QUESTION_CHARS)
+    chosen_mode = mode or engine.default_mode
+    hits = engine.retriever.search(
+        question,
+        k=k,
+        mode=chosen_mode,
+        filters=SearchFilters(doc_id=document, place=place, year=year, doc_type=type),
+    )
+    return SearchResponse(
+        query=question,
+        mode=chosen_mode,
+        results=[result(rank, hit) for rank, hit in enumerate(hits, start=1)],
+    )

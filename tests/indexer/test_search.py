@@ -1,0 +1,49 @@
+"""Rank fusion and document filters."""
+
+from __future__ import annotations
+
+from indexer.models import Document, DocumentAttributes
+from indexer.search import matching_documents, reciprocal_rank_fusion
+from indexer.store.base import SearchFilters
+
+
+def test_fusion_rewards_passages_found_by_both_retrievers():
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["c", "d"]], [1.0, 1.0])
+    assert fused[0][0] == "c"
+    assert {pid for pid, _ in fused} == {"a", "b", "c", "d"}
+
+
+def test_fusion_weights_scale_each_list():
+    fused = reciprocal_rank_fusion([["a"], ["b"]], [1.0, 0.5])
+    assert [pid for pid, _ in fused] == ["a", "b"]
+
+
+def test_fusion_of_nothing_is_empty():
+    assert reciprocal_rank_fusion([], []) == []
+
+
+def document(doc_id: str, **attributes) -> Document:
+    return Document(doc_id, f"{doc_id}.txt", "", "h", DocumentAttributes(**attributes))
+
+
+DOCUMENTS = [
+    document("la", province="Long An", plan_years=(2025,), doc_type="Kế hoạch"),
+    document(
+        "cd", province="Long An", district="Cần Đước", plan_years=(2025,), doc_type="Quyết định"
+    ),
+    document("hg", province="Hậu Giang", plan_years=(2023,), doc_type="Báo cáo"),
+]
+
+
+def test_no_filter_means_no_restriction():
+    assert matching_documents(DOCUMENTS, SearchFilters()) is None
+
+
+def test_place_filter_matches_province_or_district_without_accents():
+    assert matching_documents(DOCUMENTS, SearchFilters(place="long an")) == ["la", "cd"]
+    assert matching_documents(DOCUMENTS, SearchFilters(place="Can Duoc")) == ["cd"]
+
+
+def test_year_and_type_filters_combine():
+    assert matching_documents(DOCUMENTS, SearchFilters(year=2025, doc_type="ke hoach")) == ["la"]
+    assert matching_documents(DOCUMENTS, SearchFilters(year=2030)) == []
