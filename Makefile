@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: the CPU build on this machine's disk, never a CUDA download
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# browser tests drive Debian's Chromium (never a browser download)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	touch $(STAMP)
 
 index: setup

@@ -37,6 +37,14 @@ class AnswerOutcome:
         )
 
     @property
+    def correct(self) -> bool:
+        return (
+            self.figure_correct is not False
+            and self.citation_relevant is not False
+            and self.abstention_correct
+        )
+
+    @property
     def abstention_correct(self) -> bool:
         if self.item.answerable:
             return self.answerable

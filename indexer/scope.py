@@ -7,12 +7,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from indexer.models import Document
 from indexer.tokens import fold
 
-PROVINCES_FILE = Path(__file__).parent / "data" / "provinces.txt"
 YEAR = re.compile(r"(?<![\d/.,-])(19[5-9]\d|20\d\d|21\d\d)(?![\d/.,])")
 # "huyện Cần Đước", "tỉnh Lai Châu": an administrative word then a capitalised name.
 NAMED_PLACE = re.compile(
@@ -41,11 +39,15 @@ def years_in(text: str) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=1)
-def national_places() -> tuple[str, ...]:
-    if not PROVINCES_FILE.exists():
-        return ()
-    lines = PROVINCES_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+def national_places() -> dict[str, str]:
+    """Folded name or alias → canonical name, for every province of the country."""
+    from indexer.attributes import load_provinces
+
+    return {
+        fold(form): province.name
+        for province in load_provinces()
+        for form in (province.name, *province.aliases)
+    }
 
 
 def _contains(folded_text: str, folded_name: str) -> bool:
@@ -62,7 +64,7 @@ class Gazetteer:
                 if place:
                     corpus[fold(place)] = place
         self.corpus_places = corpus
-        self.national = {fold(p): p for p in national_places()}
+        self.national = national_places()
 
     def scope(self, question: str) -> QueryScope:
         folded = fold(question)

@@ -15,6 +15,7 @@ from indexer.store.base import IndexStore, SearchFilters
 from indexer.tokens import fold
 
 SearchMode = Literal["lexical", "dense", "hybrid"]
+Fusion = Literal["rrf", "weighted"]
 SEARCH_MODES: tuple[SearchMode, ...] = ("lexical", "dense", "hybrid")
 CANDIDATES = 50
 RRF_K = 60
@@ -60,6 +61,22 @@ def matching_documents(documents: Sequence[Document], filters: SearchFilters) ->
     return chosen
 
 
+def weighted_score_fusion(
+    results: Sequence[Sequence[tuple[str, float]]], weights: Sequence[float]
+) -> list[tuple[str, float]]:
+    """Σ weight × min-max normalised score; a passage missing from a list scores 0 there."""
+    scores: dict[str, float] = {}
+    for found, weight in zip(results, weights, strict=True):
+        if not found:
+            continue
+        values = [score for _, score in found]
+        low, high = min(values), max(values)
+        spread = (high - low) or 1.0
+        for passage_id, score in found:
+            scores[passage_id] = scores.get(passage_id, 0.0) + weight * (score - low) / spread
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
 class Retriever:
     """The one search path the API, the CLI and the evaluation all use."""
 
@@ -71,6 +88,7 @@ class Retriever:
         *,
         weights: FusionWeights | None = None,
         scope_weights: tuple[float, float] = (0.4, 0.3),
+        fusion: Fusion = "weighted",
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -80,6 +98,7 @@ class Retriever:
         self._documents = {d.doc_id: d for d in store.documents()}
         self.gazetteer = Gazetteer(self._documents.values())
         self.scope_weights = scope_weights
+        self.fusion = fusion
 
     def _rescore_by_scope(
         self, question: str, fused: list[tuple[str, float]], passages: dict[str, Passage]
@@ -119,18 +138,20 @@ class Retriever:
     ) -> list[Hit]:
         query = self.analyze(question) if isinstance(question, str) else question
         doc_ids = matching_documents(list(self._documents.values()), filters or SearchFilters())
-        rankings: list[list[str]] = []
+        results: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         if mode in ("lexical", "hybrid"):
-            found = self.store.lexical_search(query.lexical, CANDIDATES, doc_ids)
-            rankings.append([pid for pid, _ in found])
+            results.append(self.store.lexical_search(query.lexical, CANDIDATES, doc_ids))
             weights.append(self.weights.lexical)
         if mode in ("dense", "hybrid") and self.embedder is not None:
             vector = self.embedder.embed_query(query.dense_text)
-            found = self.store.dense_search(vector, CANDIDATES, doc_ids)
-            rankings.append([pid for pid, _ in found])
+            results.append(self.store.dense_search(vector, CANDIDATES, doc_ids))
             weights.append(self.weights.dense)
-        fused = reciprocal_rank_fusion(rankings, weights)[:CANDIDATES]
+        if self.fusion == "rrf":
+            rankings = [[pid for pid, _ in found] for found in results]
+            fused = reciprocal_rank_fusion(rankings, weights)[:CANDIDATES]
+        else:
+            fused = weighted_score_fusion(results, weights)[:CANDIDATES]
         passages = {p.passage_id: p for p in self.store.passages([pid for pid, _ in fused])}
         if self.scope_weights:
             fused = self._rescore_by_scope(query.restored, fused, passages)

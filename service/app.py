@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from service.engine import Engine, load_engine
-from service.routes import ask, health, search
+from service.routes import ask, documents, health, search
 from service.settings import Settings
 
 
@@ -47,4 +47,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(ask.router)
+    app.include_router(documents.router)
     return app

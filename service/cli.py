@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from indexer.load import LoadError
 from indexer.manifest import IndexProblem
 from service.engine import load_engine, make_embedder, model_id_for
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from eval.answers import AnswerReport
 
 app = typer.Typer(help="healthqa: cited answers from Vietnamese health-policy documents.")
 console = Console()
@@ -133,6 +136,35 @@ def serve(
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="the question")],
+    index_dir: IndexOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="the API's JSON answer")] = False,
+) -> None:
+    """Answer a question with its figure and citations, as the chat does."""
+    from service.routes.ask import to_response
+
+    settings = load_settings(index_dir=index_dir)
+    if not question.strip():
+        raise fail("the question is empty")
+    try:
+        engine = load_engine(settings)
+    except IndexProblem as error:
+        raise fail(str(error)) from error
+    answer = engine.answerer.ask(question)
+    if as_json:
+        typer.echo(to_response(answer).model_dump_json(indent=2))
+        return
+    style = "green" if answer.answerable else "yellow"
+    console.print(f"[{style}]{answer.text}[/{style}]", highlight=False)
+    for number, citation in enumerate(answer.citations, start=1):
+        console.print(
+            f"[dim][{number}] {citation.document.source} › {citation.passage.section_label}[/dim]",
+            highlight=False,
+        )
+
+
 @app.command("eval")
 def evaluate(
     dataset: Annotated[
@@ -150,6 +182,7 @@ def evaluate(
 
     from fastapi.testclient import TestClient
 
+    from eval.answers import evaluate_answers
     from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
     from eval.retrieval import evaluate_retrieval
     from service.app import create_app
@@ -166,14 +199,17 @@ def evaluate(
         raise fail(str(error)) from error
     with TestClient(create_app(settings, engine)) as client:
         reports = [evaluate_retrieval(client, items, mode=chosen) for chosen in modes]
+        answers = evaluate_answers(client, items)
     if as_json:
         payload = {
             "dataset": str(dataset or DEFAULT_SET),
             "retrieval": {r.mode: [asdict(s) for s in r.scores] for r in reports},
+            "answers": [asdict(s) for s in answers.scores],
             "misses": {
                 r.mode: [o.item.item_id for o in r.outcomes if o.rank is None or o.rank > 5]
                 for r in reports
             },
+            "wrong_answers": [o.item.item_id for o in answers.outcomes if not o.correct],
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -192,11 +228,36 @@ def evaluate(
                 f"{s.mrr10:.3f}",
             )
     console.print(table)
+    print_answers(answers)
     for report in reports:
         misses = [o for o in report.outcomes if o.rank is None or o.rank > 5]
         for outcome in misses:
             console.print(
                 f"[yellow]{report.mode} miss@5[/yellow] {outcome.item.item_id} "
                 f"(rank {outcome.rank}): {outcome.item.question}",
+                highlight=False,
+            )
+
+
+def print_answers(report: AnswerReport) -> None:
+    table = Table(title="answers (POST /api/ask)")
+    for column in ("group", "n", "figure acc.", "first citation", "abstention", "unanswerable"):
+        table.add_column(column)
+    for s in report.scores:
+        table.add_row(
+            s.group,
+            str(s.questions),
+            "–" if s.figure_accuracy is None else f"{s.figure_accuracy:.3f} ({s.figure_questions})",
+            "–" if s.citation_accuracy is None else f"{s.citation_accuracy:.3f}",
+            f"{s.abstention_accuracy:.3f}",
+            f"{s.unanswerable_abstained}/{s.unanswerable} abstained",
+        )
+    console.print(table)
+    for outcome in report.outcomes:
+        if not outcome.correct:
+            expected = outcome.item.answer.value if outcome.item.answer else None
+            console.print(
+                f"[yellow]answer miss[/yellow] {outcome.item.item_id}: expected {expected}, "
+                f"got {outcome.first_value} — {outcome.item.question}",
                 highlight=False,
             )

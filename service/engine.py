@@ -43,6 +43,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
         embedder,
         load_glossary(),
         weights=FusionWeights(lexical=settings.lexical_weight, dense=settings.dense_weight),
+        fusion=settings.fusion,
     )
     return Engine(
         index=index,

