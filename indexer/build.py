@@ -26,7 +26,7 @@ from indexer.load import LoadError, corpus_files, file_hash, load_file, read_sid
 from indexer.manifest import Manifest, sha256_file
 from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
 from indexer.store.sqlite_faiss import DATABASE_FILE, VECTORS_FILE, SqliteFaissWriter
-from indexer.structure import structure
+from indexer.structure import fixed_windows, structure
 from indexer.tokens import fold, lexical_fields
 
 CURRENT_LINK = "current"
@@ -80,7 +80,9 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
     return fingerprint
 
 
-def is_current(index_dir: Path, corpus_dir: Path, model_id: str) -> bool:
+def is_current(
+    index_dir: Path, corpus_dir: Path, model_id: str, chunking: Chunking = "structure"
+) -> bool:
     """True when the index was built by this pipeline and model from exactly this corpus."""
     build = current_build(index_dir)
     if build is None:
@@ -97,7 +99,10 @@ def is_current(index_dir: Path, corpus_dir: Path, model_id: str) -> bool:
     )
 
 
-def process(source: SourceFile) -> ProcessedDocument:
+Chunking = Literal["structure", "fixed"]
+
+
+def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDocument:
     """One document from raw text to passages, attributes, figures and references."""
     from indexer.attributes import apply_overrides, extract_attributes
     from indexer.figures import extract_figures
@@ -114,7 +119,10 @@ def process(source: SourceFile) -> ProcessedDocument:
         content_hash=source.content_hash,
         attributes=attributes,
     )
-    passages = structure(source.doc_id, cleaned).passages
+    if chunking == "fixed":
+        passages = fixed_windows(source.doc_id, cleaned).passages
+    else:
+        passages = structure(source.doc_id, cleaned).passages
     single_year = attributes.plan_years[0] if len(attributes.plan_years) == 1 else None
     figures = extract_figures(
         cleaned,
@@ -151,15 +159,16 @@ def build_index(
     model_id: str,
     force: bool = False,
     progress: bool = True,
+    chunking: Chunking = "structure",
 ) -> BuildReport:
     """Build the index for `corpus_dir` unless the current one is already up to date."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     with _build_lock(index_dir):
-        if not force and is_current(index_dir, corpus_dir, model_id):
+        if not force and is_current(index_dir, corpus_dir, model_id, chunking):
             return BuildReport(status="up-to-date", directory=current_build(index_dir) or index_dir)
         fingerprint = corpus_fingerprint(corpus_dir)
-        processed, skipped = _process_corpus(corpus_dir, progress)
+        processed, skipped = _process_corpus(corpus_dir, progress, chunking)
         embedder = embedder_factory()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         build_dir = index_dir / BUILDS_DIR / stamp
@@ -197,6 +206,7 @@ def build_index(
                 },
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 2),
+                settings={"chunking": chunking},
             ).write(build_dir)
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
@@ -217,7 +227,9 @@ def build_index(
     )
 
 
-def _process_corpus(corpus_dir: Path, progress: bool) -> tuple[list[ProcessedDocument], list[str]]:
+def _process_corpus(
+    corpus_dir: Path, progress: bool, chunking: Chunking
+) -> tuple[list[ProcessedDocument], list[str]]:
     processed: list[ProcessedDocument] = []
     skipped: list[str] = []
     seen_ids: Counter[str] = Counter()
@@ -231,7 +243,7 @@ def _process_corpus(corpus_dir: Path, progress: bool) -> tuple[list[ProcessedDoc
         seen_ids[source.doc_id] += 1
         if seen_ids[source.doc_id] > 1:  # "a.txt" and "a.pdf" side by side
             source = replace(source, doc_id=f"{source.doc_id}-{seen_ids[source.doc_id]}")
-        processed.append(process(source))
+        processed.append(process(source, chunking))
     return processed, skipped
 
 

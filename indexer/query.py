@@ -58,11 +58,20 @@ def restore_names(text: str, name_forms: dict[str, str]) -> str:
     return " ".join(out)
 
 
-def analyze(question: str, glossary: Glossary, name_forms: dict[str, str]) -> AnalyzedQuery:
+def analyze(
+    question: str,
+    glossary: Glossary,
+    name_forms: dict[str, str],
+    *,
+    expand: bool = True,
+    folding: bool = True,
+) -> AnalyzedQuery:
+    """`expand` and `folding` switch glossary expansion and the accent-folded field off for
+    ablation studies."""
     text = unicodedata.normalize("NFC", question).strip()
     language: Language = "en" if is_english(text) else "vi"
-    restored = restore_names(text, name_forms)
-    expansions = glossary.expand(restored) if language == "en" else ()
+    restored = restore_names(text, name_forms) if folding else text
+    expansions = glossary.expand(restored) if language == "en" and expand else ()
     # English words never occur in the documents; names, codes, acronyms and numbers do.
     searchable = names_and_codes(restored) if language == "en" else restored
     return AnalyzedQuery(
@@ -70,7 +79,9 @@ def analyze(question: str, glossary: Glossary, name_forms: dict[str, str]) -> An
         language=language,
         restored=restored,
         expansions=tuple(expansions),
-        lexical=lexical_query(searchable, (*expansions, *abbreviation_expansions(restored))),
+        lexical=lexical_query(
+            searchable, (*expansions, *abbreviation_expansions(restored)), folding=folding
+        ),
     )
 
 
@@ -91,7 +102,9 @@ def names_and_codes(text: str) -> str:
     return " ".join(kept)
 
 
-def lexical_query(text: str, expansions: tuple[str, ...] = ()) -> LexicalQuery:
+def lexical_query(
+    text: str, expansions: tuple[str, ...] = (), *, folding: bool = True
+) -> LexicalQuery:
     parts = (text, *expansions)
     syllable_terms: list[str] = []
     folded_terms: list[str] = []
@@ -107,7 +120,7 @@ def lexical_query(text: str, expansions: tuple[str, ...] = ()) -> LexicalQuery:
     return LexicalQuery(
         syllables=tuple(dict.fromkeys(syllable_terms)),
         words=tuple(dict.fromkeys(word_terms)),
-        folded=tuple(dict.fromkeys(folded_terms)),
+        folded=tuple(dict.fromkeys(folded_terms)) if folding else (),
     )
 
 

@@ -89,6 +89,8 @@ class Retriever:
         weights: FusionWeights | None = None,
         scope_weights: tuple[float, float] = (0.4, 0.3),
         fusion: Fusion = "weighted",
+        expand: bool = True,
+        folding: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -99,6 +101,8 @@ class Retriever:
         self.gazetteer = Gazetteer(self._documents.values())
         self.scope_weights = scope_weights
         self.fusion = fusion
+        self.expand = expand
+        self.folding = folding
 
     def _rescore_by_scope(
         self, question: str, fused: list[tuple[str, float]], passages: dict[str, Passage]
@@ -126,7 +130,9 @@ class Retriever:
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
     def analyze(self, question: str) -> AnalyzedQuery:
-        return analyze(question, self.glossary, self.name_forms)
+        return analyze(
+            question, self.glossary, self.name_forms, expand=self.expand, folding=self.folding
+        )
 
     def search(
         self,

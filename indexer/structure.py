@@ -247,3 +247,31 @@ def _sentences(text: str, block: Block) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, block.end))
     return spans
+
+
+def fixed_windows(
+    doc_id: str, text: str, *, size: int = 60, overlap: int = 15
+) -> StructuredDocument:
+    """The naive baseline: windows of `size` words, `overlap` words shared, structure ignored.
+    Kept for ablation studies against the structure-aware passages."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    passages = []
+    step = max(size - overlap, 1)
+    for ordinal, first in enumerate(range(0, max(len(spans) - overlap, 1), step)):
+        window = spans[first : first + size]
+        if not window:
+            break
+        start, end = window[0][0], window[-1][1]
+        passages.append(
+            Passage(
+                passage_id=f"{doc_id}:{ordinal}",
+                doc_id=doc_id,
+                ordinal=ordinal,
+                kind="prose",
+                section=(),
+                start=start,
+                end=end,
+                text=text[start:end],
+            )
+        )
+    return StructuredDocument(sections=(), passages=tuple(passages))

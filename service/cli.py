@@ -261,3 +261,47 @@ def print_answers(report: AnswerReport) -> None:
                 f"got {outcome.first_value} — {outcome.item.question}",
                 highlight=False,
             )
+
+
+@app.command()
+def bench(
+    dataset: Annotated[Path | None, typer.Option("--set", help="questions to time")] = None,
+    rounds: Annotated[int, typer.Option(min=1, max=100)] = 3,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    index_dir: IndexOption = None,
+) -> None:
+    """Warm latency of /api/search and /api/ask (p50/p95/p99) over the dev questions."""
+    import json
+    from dataclasses import asdict
+
+    from fastapi.testclient import TestClient
+
+    from eval.bench import bench_endpoints
+    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
+    from service.app import create_app
+
+    settings = load_settings(index_dir=index_dir)
+    try:
+        items = load_dataset(dataset or DEFAULT_SET)
+        engine = load_engine(settings)
+    except (DatasetError, IndexProblem, OSError) as error:
+        raise fail(str(error)) from error
+    with TestClient(create_app(settings, engine)) as client:
+        stats = bench_endpoints(client, items, rounds=rounds)
+    if as_json:
+        typer.echo(json.dumps([asdict(s) for s in stats], indent=2))
+        return
+    table = Table(title=f"warm latency, in-process, {rounds} rounds")
+    for column in ("endpoint", "requests", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms"):
+        table.add_column(column)
+    for s in stats:
+        table.add_row(
+            s.endpoint,
+            str(s.requests),
+            f"{s.mean_ms:.1f}",
+            f"{s.p50_ms:.1f}",
+            f"{s.p95_ms:.1f}",
+            f"{s.p99_ms:.1f}",
+            f"{s.max_ms:.1f}",
+        )
+    console.print(table)
