@@ -1,0 +1,49 @@
+"""Which figure answers: the indicator's own words, its measure (count or rate), its scope."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def first_figure(client, question):
+    body = client.post("/api/ask", json={"question": question}).json()
+    return body, (body["figures"][0]["value"] if body["figures"] else None)
+
+
+def test_a_figure_about_another_indicator_sharing_words_is_not_an_answer(client):
+    # "bác sĩ trên vạn dân" shares "trên vạn dân" with the question but not "giường bệnh"
+    body, value = first_figure(client, "Số giường bệnh trên vạn dân của Long An năm 2025?")
+    assert body["answerable"] is False and value is None
+
+
+def test_english_term_must_be_matched_as_a_whole_word(client):
+    # "điều dưỡng" (nurses) is not "bồi dưỡng" (training) although both end in "dưỡng"
+    body, value = first_figure(client, "How many nurses does Hau Giang have?")
+    assert body["answerable"] is False and value is None
+
+
+def test_a_count_question_prefers_the_count_to_the_rate_per_100000(client):
+    _, value = first_figure(client, "Số ca mắc sốt xuất huyết năm 2023 ở Hậu Giang?")
+    assert value == 619
+
+
+def test_a_rate_question_prefers_the_result_of_a_past_year(client):
+    _, value = first_figure(client, "What is the infant mortality rate in Hau Giang in 2023?")
+    assert value == 2.34
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Số bệnh nhân nội trú chỉ tiêu năm 2025 của TTYT huyện Cần Đước?", 5400),
+        ("Số bệnh nhân nội trú của TTYT Cần Đước cơ sở 2 năm 2025?", 1260),
+    ],
+)
+def test_the_narrowest_matching_facility_answers(client, question, expected):
+    _, value = first_figure(client, question)
+    assert value == expected
+
+
+def test_unaccented_question_gets_the_same_figure(client):
+    _, value = first_figure(client, "Tuoi tho trung binh cua Lai Chau nam 2025?")
+    assert value == 68.5
