@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from indexer.models import Figure
+
 
 class Health(BaseModel):
     status: str
@@ -52,7 +54,9 @@ class AskRequest(BaseModel):
     filters: AskFilters | None = None
 
 
-class FigureOut(BaseModel):
+class FigureFields(BaseModel):
+    """What every figure carries on the wire."""
+
     label: str
     value: float
     unit: str | None
@@ -63,7 +67,14 @@ class FigureOut(BaseModel):
     scope: str | None
     value_high: float | None = None
     denominator: float | None = None
-    citation: str
+
+    @staticmethod
+    def of(figure: Figure) -> dict[str, object]:
+        return {name: getattr(figure, name) for name in FigureFields.model_fields}
+
+
+class FigureOut(FigureFields):
+    citation: str  # the id of the citation whose span contains the figure
 
 
 class CitationOut(BaseModel):
@@ -133,19 +144,9 @@ class ReferenceOut(BaseModel):
     cited_doc_id: str | None  # the cited document, when it is in the corpus
 
 
-class FigureRecord(BaseModel):
+class FigureRecord(FigureFields):
     doc_id: str
     passage_id: str
-    label: str
-    value: float
-    unit: str | None
-    raw: str
-    comparator: str | None
-    kind: str | None
-    year: int | None
-    scope: str | None
-    value_high: float | None
-    denominator: float | None
     start: int
     end: int
 

@@ -26,20 +26,7 @@ def to_response(answer: Answer) -> AskResponse:
         language=answer.language,
         resolved_question=answer.resolved_question,
         figures=[
-            FigureOut(
-                label=f.figure.label,
-                value=f.figure.value,
-                unit=f.figure.unit,
-                raw=f.figure.raw,
-                comparator=f.figure.comparator,
-                kind=f.figure.kind,
-                year=f.figure.year,
-                scope=f.figure.scope,
-                value_high=f.figure.value_high,
-                denominator=f.figure.denominator,
-                citation=f.citation_id,
-            )
-            for f in answer.figures
+            FigureOut(**FigureOut.of(f.figure), citation=f.citation_id) for f in answer.figures
         ],
         citations=[
             CitationOut(

@@ -81,18 +81,9 @@ def _corpus_document_for(engine: Engine, code: str) -> str | None:
 
 def figure_record(figure: Figure) -> FigureRecord:
     return FigureRecord(
+        **FigureRecord.of(figure),
         doc_id=figure.doc_id,
         passage_id=figure.passage_id,
-        label=figure.label,
-        value=figure.value,
-        unit=figure.unit,
-        raw=figure.raw,
-        comparator=figure.comparator,
-        kind=figure.kind,
-        year=figure.year,
-        scope=figure.scope,
-        value_high=figure.value_high,
-        denominator=figure.denominator,
         start=figure.start,
         end=figure.end,
     )
