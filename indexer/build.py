@@ -18,7 +18,7 @@ from typing import Literal
 
 from tqdm import tqdm
 
-from indexer.abbreviations import expansions
+from indexer.abbreviations import abbreviations, expansions
 from indexer.clean import clean_text
 from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
@@ -253,9 +253,15 @@ def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:
     for text in texts:
         for match in NAME_RUN.finditer(text):
             syllables = match.group(0).split()
+            # Names capitalise every syllable ("Cần Đước", "Hậu Giang"); a sentence-initial
+            # "Tỷ lệ" or a run into an all-capitals title ("QUYẾT ĐỊNH Ban") is not one.
             for n in range(2, len(syllables) + 1):
-                if syllables[n - 1][0].isupper() or n == 2:
-                    counts[" ".join(syllables[:n])] += 1
+                prefix = syllables[:n]
+                if not all(s[0].isupper() for s in prefix) or any(
+                    len(s) > 1 and s.isupper() and s not in abbreviations() for s in prefix
+                ):
+                    break
+                counts[" ".join(prefix)] += 1
     best: dict[str, tuple[str, int]] = {}
     for form, count in counts.items():
         key = fold(form)

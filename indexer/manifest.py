@@ -10,7 +10,7 @@ from pathlib import Path
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
 # Bump when cleaning, structure or extraction changes what an index holds.
-PIPELINE_VERSION = "2026.11.23-1"
+PIPELINE_VERSION = "2026.11.23-2"
 
 
 class IndexProblem(RuntimeError):
