@@ -140,14 +140,12 @@ class Answerer:
         choices = self.chooser.choose(question, groups, scope, candidates)
         best = choices[0] if choices else None
         if not confident(best):
-            return _abstain(
-                base, _no_figure(base.language, scope), self._citations(hits[:CITED], question)
-            )
+            return _abstain(base, _no_figure(base.language, scope), self._citations(hits, question))
         assert best is not None
         figure = best.figure
         passage = best.passage
         first = Citation(passage, self.documents[passage.doc_id], 1.0, figure.start, figure.end)
-        citations = (first, *self._citations(hits, question, exclude={passage.passage_id}))
+        citations = (first, *self._citations(hits, question, already=[first]))
         return Answer(
             text=_figure_sentence(base.language, figure, first),
             answerable=True,
@@ -187,10 +185,8 @@ class Answerer:
                 if base.language == "en"
                 else f"Người ký {title}: {signer}."
             )
-            return _answered(
-                base, text, (citation, *self._citations(hits, "", {citation.passage.passage_id}))
-            )
-        return _abstain(base, _nothing_found(base.language), self._citations(hits[:CITED], ""))
+            return _answered(base, text, (citation, *self._citations(hits, "", already=[citation])))
+        return _abstain(base, _nothing_found(base.language), self._citations(hits, ""))
 
     def _legal_basis(
         self, base: Answer, question: str, scope: QueryScope, hits: Sequence[Hit]
@@ -223,7 +219,7 @@ class Answerer:
                 if base.language == "en"
                 else f"{title} căn cứ: {listing}."
             )
-            extra = self._citations(hits, question, {c.passage.passage_id for c in found})
+            extra = self._citations(hits, question, already=found)
             return _answered(base, text, (*found, *extra))
         return self._general(base, question, hits)
 
@@ -252,14 +248,14 @@ class Answerer:
             else:
                 text = f"{name}" + (f" về việc: {subject}." if subject else ".")
                 text += f" Được trích dẫn/thực hiện bởi: {documents}."
-            extra = self._citations(hits, question, {c.passage.passage_id for c in citations})
+            extra = self._citations(hits, question, already=citations)
             return _answered(base, text, (*citations, *extra))
         return None
 
     # general policy questions
 
     def _general(self, base: Answer, question: str, hits: Sequence[Hit]) -> Answer:
-        citations = self._citations(hits[:CITED], question)
+        citations = self._citations(hits, question)
         best = citations[0]
         quote = best.document.text[best.quote_start : best.quote_end]
         title = _document_name(best.document)
@@ -273,16 +269,23 @@ class Answerer:
     # citations
 
     def _citations(
-        self, hits: Sequence[Hit], question: str, exclude: set[str] | None = None
+        self, hits: Sequence[Hit], question: str, already: Sequence[Citation] = ()
     ) -> tuple[Citation, ...]:
+        """Up to CITED citations from the hits, skipping passages that mostly repeat one
+        already cited (overlapping windows of the same section)."""
+        kept = list(already)
         out = []
         for hit in hits:
-            if exclude and hit.passage.passage_id in exclude:
+            if len(kept) >= CITED:
+                break
+            if any(_mostly_repeats(hit.passage, citation.passage) for citation in kept):
                 continue
             start, end = _best_sentence(hit.passage, question)
-            out.append(
-                Citation(hit.passage, self.documents[hit.passage.doc_id], hit.score, start, end)
+            citation = Citation(
+                hit.passage, self.documents[hit.passage.doc_id], hit.score, start, end
             )
+            kept.append(citation)
+            out.append(citation)
         return tuple(out)
 
     def _citation_for_span(self, document: Document, start: int, length: int) -> Citation | None:
@@ -292,6 +295,21 @@ class Answerer:
             if passage.start <= start and start + length <= passage.end:
                 return Citation(passage, document, 1.0, start, start + length)
         return None
+
+
+def _mostly_repeats(passage: Passage, other: Passage) -> bool:
+    if passage.doc_id != other.doc_id:
+        return False
+    overlap = min(passage.end, other.end) - max(passage.start, other.start)
+    shorter = min(passage.end - passage.start, other.end - other.start)
+    return shorter > 0 and overlap >= shorter / 2
+
+
+def _line_around(text: str, start: int, end: int) -> str:
+    """The cleaned-text line (block) holding a span: the sentence a figure is quoted from."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start : line_end if line_end >= 0 else len(text)].strip()
 
 
 def _best_sentence(passage: Passage, question: str) -> tuple[int, int]:
@@ -365,7 +383,7 @@ def _figure_sentence(language: str, figure: Figure, citation: Citation) -> str:
     value = _format_value(figure)
     kind = KIND_NAMES[language].get(figure.kind or "", "")
     title = _document_name(citation.document)
-    quote = citation.passage.text
+    quote = _line_around(citation.document.text, figure.start, figure.end)
     if language == "en":
         details = ", ".join(
             part for part in (kind, str(figure.year) if figure.year else "", figure.scope) if part
@@ -422,10 +440,11 @@ def _no_figure(language: str, scope: QueryScope) -> str:
     where = ", ".join(scope.places)
     when = ", ".join(str(y) for y in scope.years)
     if language == "en":
-        asked = " for ".join(part for part in ("", where, when) if part)
+        asked = " for ".join(part for part in (where, when) if part)
         return (
-            f"No figure in the documents answers this{asked}. The closest passages are cited "
-            "below; a figure for another place or year is not given as the answer."
+            f"No figure in the documents answers this{' for ' + asked if asked else ''}. "
+            "The closest passages are cited below; a figure for another place or year is not "
+            "given as the answer."
         )
     asked = " ".join(part for part in (where, f"năm {when}" if when else "") if part)
     return (

@@ -9,9 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.engine import Engine, load_engine
-from service.routes import ask, documents, health, search
+from service.feedback import FeedbackStore
+from service.routes import ask, documents, feedback, health, pages, search
 from service.settings import Settings
 
 
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app = FastAPI(title="healthqa", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.feedback_store = FeedbackStore(settings.feedback_db)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -48,4 +52,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search.router)
     app.include_router(ask.router)
     app.include_router(documents.router)
+    app.include_router(feedback.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(StarletteHTTPException, pages.html_not_found)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     return app

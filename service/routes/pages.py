@@ -1,0 +1,263 @@
+"""HTML pages: the chat, the documents list and viewer, the directive look-up and the 404 page.
+
+They render from the same route functions the JSON API serves, so a page never knows more than
+the API does. The chat itself is filled in by web/static/chat.js from POST /api/ask."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indexer.models import Document
+from service.dependencies import get_engine
+from service.document_view import cited_span, contents, text_runs
+from service.engine import Engine
+from service.routes import documents
+from service.schemas import AttributesOut, DocumentSummary, ReferenceOut
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "web"
+STATIC_DIR = WEB_DIR / "static"
+TEMPLATES = Jinja2Templates(directory=WEB_DIR / "templates")  # autoescapes .html
+MAX_CODE_CHARS = 100
+MAX_QUESTION_CHARS = 2000
+FREQUENT_CODES = 12
+EXAMPLE_KEYS = ("example_1", "example_2", "example_3", "example_4")  # in i18n.json
+
+Language = Literal["vi", "en"]
+router = APIRouter(include_in_schema=False)
+EngineDependency = Annotated[Engine, Depends(get_engine)]
+
+
+@cache
+def interface_strings() -> dict[str, dict[str, str]]:
+    """Both languages' interface strings; the same file i18n.js reads to switch in place."""
+    return json.loads((STATIC_DIR / "i18n.json").read_text(encoding="utf-8"))
+
+
+def page_language(lang: str | None) -> Language:
+    return "en" if lang == "en" else "vi"
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    requested = request.query_params.get("lang")
+    lang = page_language(requested)
+    other: Language = "en" if lang == "vi" else "vi"
+    switch_query = {**request.query_params, "lang": other}
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {
+            "lang": lang,
+            "t": interface_strings()[lang],
+            "other_lang": other,
+            "lang_source": "query" if requested in ("vi", "en") else "default",
+            "switch_href": f"{request.url.path}?{urlencode(switch_query)}",
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def not_found_page(request: Request) -> HTMLResponse:
+    return render(request, "404.html", {"active": None}, status_code=404)
+
+
+async def html_not_found(request: Request, error: StarletteHTTPException) -> Response:
+    """A page for a person who followed a bad link; the API keeps its JSON errors."""
+    path = request.url.path
+    if error.status_code == 404 and not path.startswith(("/api/", "/static/")):
+        return not_found_page(request)
+    return await http_exception_handler(request, error)
+
+
+def parse_int(text: str | None) -> int | None:
+    """Page parameters come from links and forms ('' for "any"): unusable means absent."""
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def display_date(iso_date: str | None) -> str | None:
+    """'2023-10-25' → '25/10/2023', '2025-01' → '01/2025': how the documents write dates."""
+    if not iso_date:
+        return None
+    return "/".join(reversed(iso_date.split("-")))
+
+
+def display_title(summary: DocumentSummary) -> str:
+    return summary.attributes.title or summary.source
+
+
+@dataclass(frozen=True)
+class AttributeRow:
+    label_key: str  # an interface string
+    value: str | None
+
+
+def attribute_rows(attributes: AttributesOut, source: str) -> list[AttributeRow]:
+    place = ", ".join(p for p in (attributes.district, attributes.province) if p)
+    years = ", ".join(str(year) for year in attributes.plan_years)
+    return [
+        AttributeRow("attr_number", attributes.number),
+        AttributeRow("attr_type", attributes.doc_type),
+        AttributeRow("attr_issuer", attributes.issuing_body),
+        AttributeRow("attr_date", display_date(attributes.issued_date)),
+        AttributeRow("attr_signer", attributes.signer),
+        AttributeRow("attr_place", place or None),
+        AttributeRow("attr_years", years or None),
+        AttributeRow("attr_source", source),
+    ]
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    places: list[str]
+    years: list[int]
+    types: list[str]
+
+
+def filter_options(all_documents: list[Document]) -> FilterOptions:
+    places: set[str] = set()
+    years: set[int] = set()
+    types: set[str] = set()
+    for document in all_documents:
+        attributes = document.attributes
+        places.update(p for p in (attributes.province, attributes.district) if p)
+        years.update(attributes.plan_years)
+        if attributes.doc_type:
+            types.add(attributes.doc_type)
+    return FilterOptions(places=sorted(places), years=sorted(years), types=sorted(types))
+
+
+@dataclass(frozen=True)
+class CitingDocument:
+    summary: DocumentSummary
+    title: str
+    references: list[ReferenceOut]
+
+
+@dataclass(frozen=True)
+class FrequentCode:
+    code: str
+    citing: int  # how many documents cite it
+
+
+def frequent_codes(engine: Engine) -> list[FrequentCode]:
+    citing = Counter(
+        code for code, _ in {(r.code, r.doc_id) for r in engine.index.store.references()}
+    )
+    ranked = sorted(citing.items(), key=lambda item: (-item[1], item[0]))
+    return [FrequentCode(code, count) for code, count in ranked[:FREQUENT_CODES] if count > 1]
+
+
+@router.get("/", response_class=HTMLResponse)
+def chat_page(request: Request, q: str = "") -> HTMLResponse:
+    return render(
+        request,
+        "chat.html",
+        {"active": "chat", "question": q[:MAX_QUESTION_CHARS], "examples": EXAMPLE_KEYS},
+    )
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(
+    request: Request,
+    engine: EngineDependency,
+    place: str | None = None,
+    year: str | None = None,
+    type: str | None = None,  # noqa: A002 - the API's parameter name
+) -> HTMLResponse:
+    chosen_year = parse_int(year)
+    listed = documents.list_documents(
+        engine, place=place or None, year=chosen_year, type=type or None
+    )
+    return render(
+        request,
+        "documents.html",
+        {
+            "active": "documents",
+            "documents": [(d, display_title(d)) for d in listed.documents],
+            "options": filter_options(engine.index.store.documents()),
+            "place": place or "",
+            "year": chosen_year,
+            "type": type or "",
+            "filtered": bool(place or chosen_year or type),
+        },
+    )
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(
+    request: Request,
+    doc_id: str,
+    engine: EngineDependency,
+    start: str | None = None,
+    end: str | None = None,
+) -> HTMLResponse:
+    try:
+        detail = documents.document_detail(doc_id, engine)
+    except HTTPException as error:
+        if error.status_code == 404:
+            return not_found_page(request)
+        raise
+    cited = cited_span(len(detail.text), parse_int(start), parse_int(end))
+    return render(
+        request,
+        "document.html",
+        {
+            "active": "documents",
+            "document": detail,
+            "title": display_title(detail),
+            "attributes": attribute_rows(detail.attributes, detail.source),
+            "contents": contents([(s.heading, s.path, s.start) for s in detail.sections]),
+            "runs": text_runs(detail.text, [s.start for s in detail.sections], cited),
+            "cited": cited is not None,
+            "legal_bases": detail.legal_bases,
+            "other_references": [r for r in detail.references_made if not r.is_legal_basis],
+        },
+    )
+
+
+@router.get("/references", response_class=HTMLResponse)
+def references_page(request: Request, engine: EngineDependency, code: str = "") -> HTMLResponse:
+    code = code.strip()
+    too_long = len(code) > MAX_CODE_CHARS
+    context: dict[str, Any] = {
+        "active": "references",
+        "code": code[:MAX_CODE_CHARS],
+        "too_long": too_long,
+        "searched": bool(code) and not too_long,
+        "frequent": frequent_codes(engine),
+        "normalized_code": None,
+        "citing": [],
+        "cited_doc_id": None,
+    }
+    if context["searched"]:
+        found = documents.citing_documents(engine, code)
+        context["normalized_code"] = found.code
+        context["citing"] = [
+            CitingDocument(
+                summary=summary,
+                title=display_title(summary),
+                references=[r for r in found.references if r.doc_id == summary.doc_id],
+            )
+            for summary in found.documents
+        ]
+        context["cited_doc_id"] = next(
+            (r.cited_doc_id for r in found.references if r.cited_doc_id), None
+        )
+    return render(request, "references.html", context)
