@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.engine import Engine, load_engine
 from service.feedback import FeedbackStore
+from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHeaders
 from service.routes import ask, documents, feedback, health, pages, search
 from service.settings import Settings
 
@@ -56,4 +58,26 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, pages.html_not_found)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    harden(app, settings)
     return app
+
+
+def harden(app: FastAPI, settings: Settings) -> None:
+    """Middleware, innermost first: rate limit, body limit, CORS (only if configured),
+    security headers, request ids and access logs."""
+    app.add_middleware(
+        RateLimit,
+        paths=("/api/ask",),
+        per_minute=settings.ask_rate_per_minute,
+        exempt=settings.rate_limit_exempt,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type"],
+        )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog, log_questions=settings.log_questions)

@@ -23,4 +23,9 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(default=1.0, ge=0)
     dense_weight: float = Field(default=0.5, ge=0)  # measured on the dev set: README
     verify_checksums: bool = True
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    ask_rate_per_minute: int = Field(default=60, ge=0)  # per client address; 0 switches it off
+    rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1", "testclient")
+    log_questions: bool = False  # access logs carry no question text unless this is on
+    cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are listed
     feedback_db: Path = Path("var/feedback.sqlite")  # officials' thumbs up/down, SQLite
