@@ -1,5 +1,6 @@
 """Answer metrics over an evaluation set through POST /api/ask: figure accuracy, first-citation
-relevance and abstention, with follow-ups replayed as history."""
+relevance and abstention (precision and recall, the positive class being "abstained"), with
+follow-ups replayed as history."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
 
-from fastapi.testclient import TestClient
+import httpx
 
 from eval.dataset import EvalItem
-from eval.metrics import figure_matches, is_relevant
-from eval.retrieval import GROUP_ORDER
+from eval.groups import by_document, by_language
+from eval.metrics import figure_matches, is_relevant, precision_recall
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class AnswerOutcome:
         )
 
     @property
+    def abstained(self) -> bool:
+        return not self.answerable
+
+    @property
     def abstention_correct(self) -> bool:
         if self.item.answerable:
             return self.answerable
@@ -61,18 +66,22 @@ class AnswerScores:
     abstention_accuracy: float
     unanswerable_abstained: int
     unanswerable: int
+    abstained: int  # questions the product declined, answerable or not
+    abstention_precision: float | None  # of the abstentions, the share on unanswerable questions
+    abstention_recall: float | None  # of the unanswerable questions, the share abstained on
 
 
 @dataclass(frozen=True)
 class AnswerReport:
-    scores: tuple[AnswerScores, ...]
+    scores: tuple[AnswerScores, ...]  # "all", then per language
+    documents: tuple[AnswerScores, ...]  # per document named in the items' `docs`
     outcomes: tuple[AnswerOutcome, ...] = field(repr=False)
 
     def group(self, name: str) -> AnswerScores | None:
         return next((s for s in self.scores if s.group == name), None)
 
 
-def ask_item(client: TestClient, item: EvalItem) -> AnswerOutcome:
+def ask_item(client: httpx.Client, item: EvalItem) -> AnswerOutcome:
     history: list[dict[str, str]] = []
     body: dict = {}
     for turn in item.turns:
@@ -101,6 +110,9 @@ def _rate(values: Sequence[bool | None]) -> float | None:
 
 def score(group: str, outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
     unanswerable = [o for o in outcomes if not o.item.answerable]
+    precision, recall = precision_recall(
+        [o.abstained for o in outcomes], [not o.item.answerable for o in outcomes]
+    )
     return AnswerScores(
         group=group,
         questions=len(outcomes),
@@ -110,13 +122,16 @@ def score(group: str, outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
         abstention_accuracy=mean(1.0 if o.abstention_correct else 0.0 for o in outcomes),
         unanswerable_abstained=sum(1 for o in unanswerable if o.abstention_correct),
         unanswerable=len(unanswerable),
+        abstained=sum(1 for o in outcomes if o.abstained),
+        abstention_precision=precision,
+        abstention_recall=recall,
     )
 
 
-def evaluate_answers(client: TestClient, items: Sequence[EvalItem]) -> AnswerReport:
+def evaluate_answers(client: httpx.Client, items: Sequence[EvalItem]) -> AnswerReport:
     outcomes = [ask_item(client, item) for item in items]
-    groups: dict[str, list[AnswerOutcome]] = {"all": outcomes}
-    for outcome in outcomes:
-        groups.setdefault(outcome.item.language, []).append(outcome)
-    scores = tuple(score(name, groups[name]) for name in GROUP_ORDER if name in groups)
-    return AnswerReport(scores=scores, outcomes=tuple(outcomes))
+    return AnswerReport(
+        scores=tuple(score(name, group) for name, group in by_language(outcomes)),
+        documents=tuple(score(name, group) for name, group in by_document(outcomes)),
+        outcomes=tuple(outcomes),
+    )

@@ -1,67 +1,87 @@
-"""Latency of /api/search and /api/ask over the dev questions, warm, measured in-process."""
+"""`healthqa bench`: latency in-process and over HTTP, index build times, embedding throughput
+per backend and peak memory, gathered into one result."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from statistics import mean, quantiles
+from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
-from eval.dataset import EvalItem
+from eval.build_timing import BuildTimes, time_builds
+from eval.latency import LatencyStats, bench_endpoints, endpoint_calls
+from eval.live_server import serve_in_thread
+from eval.memory import peak_rss_mb, python_heap_peak
+from eval.throughput import EmbeddingThroughput, measure_throughput, sample_texts
+from service.app import create_app
+from service.engine import Engine, make_embedder, model_id_for
+from service.settings import Settings
 
 
 @dataclass(frozen=True)
-class LatencyStats:
-    endpoint: str
-    requests: int
-    mean_ms: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    max_ms: float
+class MemoryUse:
+    peak_rss_mb: float  # the whole bench process at its peak (builds and models included)
+    search_heap_mb: float  # Python heap peak over one pass of /api/search (tracemalloc)
 
 
-def summarize(endpoint: str, seconds: Sequence[float]) -> LatencyStats:
-    millis = sorted(s * 1000 for s in seconds)
-    cuts = quantiles(millis, n=100, method="inclusive") if len(millis) > 1 else millis * 99
-    return LatencyStats(
-        endpoint=endpoint,
-        requests=len(millis),
-        mean_ms=round(mean(millis), 2),
-        p50_ms=round(cuts[49], 2),
-        p95_ms=round(cuts[94], 2),
-        p99_ms=round(cuts[98], 2),
-        max_ms=round(millis[-1], 2),
+@dataclass(frozen=True)
+class BenchResult:
+    index: str
+    passages: int
+    questions: int
+    in_process: tuple[LatencyStats, ...]
+    http: tuple[LatencyStats, ...]
+    builds: BuildTimes | None
+    throughput: tuple[EmbeddingThroughput, ...]
+    memory: MemoryUse
+
+
+def run_bench(
+    settings: Settings,
+    engine: Engine,
+    questions: Sequence[str],
+    *,
+    rounds: int = 3,
+    http_requests: int = 60,
+    build_corpus: Path | None = None,
+    backends: Sequence[str] = (),
+    throughput_passages: int = 64,
+    on_step: Callable[[str], None] | None = None,
+) -> BenchResult:
+    def step(message: str) -> None:
+        if on_step:
+            on_step(message)
+
+    app = create_app(settings, engine)
+    step(f"in-process latency: {rounds} rounds over {len(questions)} questions")
+    with TestClient(app) as client:
+        in_process = bench_endpoints(client, questions, rounds=rounds)
+        search = endpoint_calls(client)["/api/search"]
+        _, search_heap = python_heap_peak(lambda: [search(q) for q in questions])
+    step(f"over-HTTP latency: uvicorn on 127.0.0.1, {http_requests} requests per endpoint")
+    with serve_in_thread(create_app(settings, engine)) as base_url:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            http = bench_endpoints(client, questions, requests=http_requests)
+    builds = None
+    if build_corpus is not None:
+        step(f"index build times on {build_corpus} (cold: no cache)")
+        builds = time_builds(
+            build_corpus, lambda: make_embedder(settings), model_id=model_id_for(settings)
+        )
+    throughput = []
+    texts = sample_texts(engine.index.store, throughput_passages)
+    for backend in backends:
+        step(f"embedding throughput: {backend}, {len(texts)} passages")
+        throughput.append(measure_throughput(backend, texts))
+    return BenchResult(
+        index=str(engine.index.directory),
+        passages=engine.index.store.passage_count(),
+        questions=len(questions),
+        in_process=tuple(in_process),
+        http=tuple(http),
+        builds=builds,
+        throughput=tuple(throughput),
+        memory=MemoryUse(peak_rss_mb=peak_rss_mb(), search_heap_mb=search_heap),
     )
-
-
-def timed(call: Callable[[str], object], question: str) -> float:
-    started = time.perf_counter()
-    call(question)
-    return time.perf_counter() - started
-
-
-def bench_endpoints(
-    client: TestClient, items: Sequence[EvalItem], *, rounds: int = 3
-) -> list[LatencyStats]:
-    """Warm up once per question, then time `rounds` passes over all dev questions."""
-    questions = [item.question for item in items]
-
-    def search(question: str) -> None:
-        client.get("/api/search", params={"q": question, "k": 10}).raise_for_status()
-
-    def ask(question: str) -> None:
-        client.post("/api/ask", json={"question": question}).raise_for_status()
-
-    results = []
-    for endpoint, call in (("/api/search", search), ("/api/ask", ask)):
-        for question in questions:
-            call(question)  # warm caches and lazily loaded models
-        durations: list[float] = []
-        for _ in range(rounds):
-            for question in questions:
-                durations.append(timed(call, question))
-        results.append(summarize(endpoint, durations))
-    return results

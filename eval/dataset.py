@@ -39,7 +39,10 @@ class EvalItem:
         return "vi" if has_diacritics(self.question) else "vi-unaccented"
 
 
-def load_dataset(path: Path) -> list[EvalItem]:
+def load_dataset(path: Path, *, allow_review: bool = False) -> list[EvalItem]:
+    """Items in file order. Candidates still marked `"review": true` (from `healthqa
+    feedback-to-eval`) are refused unless `allow_review`, so nobody scores against unchecked
+    evidence by accident."""
     items = []
     seen: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -47,6 +50,11 @@ def load_dataset(path: Path) -> list[EvalItem]:
             continue
         try:
             record = json.loads(line)
+            if not allow_review and isinstance(record, dict) and record.get("review"):
+                raise ValueError(
+                    f"item {record.get('id')!r} is an unreviewed candidate: check its question, "
+                    'evidence and answer, then remove "review": true'
+                )
             item = _item(record)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise DatasetError(f"{path.name} line {number}: {error}") from error

@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.engine import Engine, load_engine
+from service.engine import Engine, EngineHolder, load_engine
 from service.feedback import FeedbackStore
 from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHeaders
-from service.routes import ask, documents, feedback, health, pages, search
+from service.jobs import JobRunner
+from service.routes import ask, documents, feedback, health, jobs, pages, search, uploads
 from service.settings import Settings
 
 
@@ -34,10 +35,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or load_engine(settings)
+        # An engine passed in belongs to the caller; one loaded here (or swapped in after a
+        # rebuild) belongs to the holder and is closed by it.
+        app.state.engines = EngineHolder(engine or load_engine(settings), owned=engine is None)
+        app.state.jobs = JobRunner()
         yield
-        if engine is None:
-            app.state.engine.close()
+        app.state.jobs.close()
+        app.state.engines.close()
 
     app = FastAPI(title="healthqa", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search.router)
     app.include_router(ask.router)
     app.include_router(documents.router)
+    app.include_router(uploads.router)
+    app.include_router(jobs.router)
     app.include_router(feedback.router)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, pages.html_not_found)
@@ -71,7 +77,12 @@ def harden(app: FastAPI, settings: Settings) -> None:
         per_minute=settings.ask_rate_per_minute,
         exempt=settings.rate_limit_exempt,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        # an upload is the file plus its multipart framing and a few metadata fields
+        per_path={"/api/documents": settings.max_upload_bytes + 64_000},
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -200,3 +200,23 @@ class FeedbackOut(BaseModel):
 
 class FeedbackList(BaseModel):
     feedback: list[FeedbackOut]
+
+
+class DocumentChangeAccepted(BaseModel):
+    """A document stored in (or removed from) the corpus; the index follows in a job."""
+
+    doc_id: str
+    job_id: str
+    job_url: str
+    source: str | None = None  # the stored file name inside the corpus folder
+
+
+class JobOut(BaseModel):
+    job_id: str
+    description: str
+    state: Literal["queued", "running", "done", "failed"]
+    message: str
+    result: dict[str, str | int | float | None] = Field(default_factory=dict)
+    error: str | None = None
+    created_at: str
+    finished_at: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,3 +29,8 @@ class Settings(BaseSettings):
     log_questions: bool = False  # access logs carry no question text unless this is on
     cors_origins: tuple[str, ...] = ()  # CORS is off unless origins are listed
     feedback_db: Path = Path("var/feedback.sqlite")  # officials' thumbs up/down, SQLite
+    # Writes (upload, delete) need `Authorization: Bearer <token>`; none configured: writes off.
+    admin_token: SecretStr | None = None
+    max_upload_bytes: int = Field(default=25_000_000, ge=1024)
+    max_upload_pages: int = Field(default=2_000, ge=1)  # a PDF with more is refused unread
+    max_upload_text_chars: int = Field(default=5_000_000, ge=1000)  # extracted text, any type

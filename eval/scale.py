@@ -1,0 +1,159 @@
+"""Scale benchmark: a synthetic corpus of N passages (`eval/synthetic.py`) indexed by the
+product's own indexer and searched through `create_app` + TestClient, reporting build time, index
+size on disk, query latency, peak memory and recall of the planted facts.
+
+Each size keeps its corpus and index under `<cache dir>/scale-<N>/`, and every size shares one
+embedding cache (`<cache dir>/embedding-cache.sqlite`), so a rerun, or a larger size after a
+smaller one, embeds only passages never seen before. Each size runs in a child process of its
+own so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from eval.build_timing import folder_mb
+from eval.kept_cache import KEPT_CACHE_FILE, keep_index_cache, seed_index_cache
+from eval.latency import bench_endpoints
+from eval.memory import peak_rss_mb
+from eval.retrieval import evaluate_retrieval
+from eval.synthetic import generate_corpus, harvest_vocabulary
+from eval.throughput import TimedEmbedder
+from indexer.build import build_index
+from service.app import create_app
+from service.engine import load_engine, make_embedder
+from service.settings import Settings
+
+MIN_TIMED_QUERIES = 50
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    passages: int  # asked for
+    indexed_passages: int  # what the indexer made of the synthetic documents
+    documents: int
+    planted: int
+    build_seconds: float
+    embedded: int  # passages embedded in this run; the others came from the kept cache
+    embed_seconds: float
+    embed_passages_per_second: float | None
+    index_mb: float
+    queries: int
+    query_p50_ms: float
+    query_p95_ms: float
+    recall5: float
+    recall10: float
+    mrr10: float
+    peak_rss_mb: float  # of the process that built and searched this size alone
+
+
+def scale_folder(cache_dir: Path, passages: int) -> Path:
+    return cache_dir / f"scale-{passages}"
+
+
+def run_scale(
+    settings: Settings,
+    passages: int,
+    *,
+    seed_corpus: Path,
+    cache_dir: Path,
+    planted: int = 100,
+    seed: int = 0,
+    progress: bool = False,
+) -> ScaleResult:
+    """Generate, index and search one size in this process."""
+    corpus = generate_corpus(harvest_vocabulary(seed_corpus), passages, planted=planted, seed=seed)
+    if not corpus.facts:
+        raise ValueError(
+            f"{passages} passages hold no plan to plant a fact in: ask for at least 100 passages"
+        )
+    folder = scale_folder(cache_dir, passages)
+    corpus_dir, index_dir = folder / "corpus", folder / "index"
+    corpus.write(corpus_dir)
+    kept = cache_dir / KEPT_CACHE_FILE
+    seed_index_cache(index_dir, [kept])
+    embedder = TimedEmbedder(make_embedder(settings))
+    try:
+        build = build_index(
+            corpus_dir,
+            index_dir,
+            lambda: embedder,
+            model_id=embedder.model_id,
+            force=True,
+            progress=progress,
+        )
+    finally:
+        keep_index_cache(index_dir, kept)  # even a build cut short keeps what it embedded
+    scale_settings = settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
+    engine = load_engine(scale_settings, embedder=embedder.inner)
+    items = corpus.eval_items()
+    questions = [item.question for item in items]
+    try:
+        with TestClient(create_app(scale_settings, engine)) as client:
+            latency = bench_endpoints(
+                client,
+                questions,
+                requests=max(MIN_TIMED_QUERIES, len(questions)),
+                endpoints=("/api/search",),
+            )[0]
+            report = evaluate_retrieval(
+                client,
+                items,
+                mode=engine.default_mode,
+                store=engine.index.store,
+                per_document=False,
+            )
+    finally:
+        engine.close()
+    overall = report.group("all")
+    return ScaleResult(
+        passages=passages,
+        indexed_passages=build.passages,
+        documents=build.documents,
+        planted=len(items),
+        build_seconds=round(build.seconds, 2),
+        embedded=build.embedded,
+        embed_seconds=round(embedder.seconds, 2),
+        embed_passages_per_second=(
+            round(embedder.passages / embedder.seconds, 1) if embedder.seconds else None
+        ),
+        index_mb=folder_mb(build.directory),
+        queries=latency.requests,
+        query_p50_ms=latency.p50_ms,
+        query_p95_ms=latency.p95_ms,
+        recall5=overall.r5 if overall else 0.0,
+        recall10=overall.r10 if overall else 0.0,
+        mrr10=overall.mrr10 if overall else 0.0,
+        peak_rss_mb=peak_rss_mb(),
+    )
+
+
+def run_scale_isolated(
+    settings: Settings,
+    passages: int,
+    *,
+    seed_corpus: Path,
+    cache_dir: Path,
+    planted: int = 100,
+    seed: int = 0,
+    progress: bool = False,
+) -> ScaleResult:
+    """`run_scale` in a fresh child process, so the peak memory reported is this size's."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(
+            run_scale,
+            settings,
+            passages,
+            seed_corpus=seed_corpus,
+            cache_dir=cache_dir,
+            planted=planted,
+            seed=seed,
+            progress=progress,
+        )
+        return future.result()

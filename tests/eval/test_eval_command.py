@@ -1,0 +1,117 @@
+"""`healthqa eval`: the JSON payload, the report folder, and arguments it refuses."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from eval.misses import MISS_COLUMNS
+from service.cli import app
+
+runner = CliRunner()
+SCORE_FIELDS = {
+    "group",
+    "questions",
+    "r1",
+    "r5",
+    "r10",
+    "p1",
+    "p5",
+    "p10",
+    "mrr10",
+    "map10",
+    "ndcg10",
+    "rank_mean",
+    "rank_median",
+    "found_rate",
+}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def evaluated(seed_settings, cli_env, tmp_path_factory):
+    """One run over a third of the dev set (with its follow-up and unanswerable questions)."""
+    from eval.dataset import DEFAULT_SET
+
+    lines = DEFAULT_SET.read_text(encoding="utf-8").splitlines()
+    chosen = [line for n, line in enumerate(lines) if n % 3 == 0 or '"answerable": false' in line]
+    chosen += [line for line in lines if '"turns"' in line and line not in chosen]
+    folder = tmp_path_factory.mktemp("eval-command")
+    subset = folder / "subset.jsonl"
+    subset.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    report = folder / "report"
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "--set",
+            str(subset),
+            "--mode",
+            "lexical",
+            "--mode",
+            "hybrid",
+            "--json",
+            "--report",
+            str(report),
+        ],
+        env=cli_env(seed_settings),
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output), report
+
+
+def test_json_has_every_metric_per_mode_language_and_document(evaluated):
+    payload, _ = evaluated
+    assert set(payload["retrieval"]) == {"lexical", "hybrid"}
+    for mode in ("lexical", "hybrid"):
+        rows = payload["retrieval"][mode]
+        assert [row["group"] for row in rows][0] == "all"
+        assert {row["group"] for row in rows} <= {"all", "vi", "vi-unaccented", "en"}
+        assert all(set(row) == SCORE_FIELDS for row in rows)
+        documents = payload["retrieval_documents"][mode]
+        assert documents and all(row["group"].endswith(".txt") for row in documents)
+        assert len(payload["recall_curves"][mode]) == 10
+        assert payload["recall_curves"][mode] == sorted(payload["recall_curves"][mode])
+    overall = payload["answers"][0]
+    assert overall["group"] == "all"
+    assert {
+        "figure_accuracy",
+        "citation_accuracy",
+        "abstention_precision",
+        "abstention_recall",
+    } <= set(overall)
+    assert overall["abstention_recall"] == 1.0
+    assert any(row["group"] == "(none)" for row in payload["answer_documents"])  # unanswerable
+    assert set(payload["misses"]) == {"lexical", "hybrid"}
+    assert set(payload["common_misses"]) <= set(payload["misses"]["hybrid"])
+    assert payload["ablation"] is None
+
+
+def test_report_writes_markdown_plots_and_miss_tables(evaluated):
+    payload, report = evaluated
+    markdown = (report / "report.md").read_text(encoding="utf-8")
+    for heading in ("## Retrieval", "### Per document", "## Answers", "## Misses at 5"):
+        assert heading in markdown
+    assert "![R@k by mode](recall_at_k.png)" in markdown
+    for plot in ("recall_at_k.png", "ranks.png"):
+        assert (report / plot).read_bytes()[:8] == PNG_MAGIC
+    for mode in ("lexical", "hybrid"):
+        with (report / f"misses-{mode}.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [row["id"] for row in rows] == payload["misses"][mode]
+    with (report / "misses-common.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == [*MISS_COLUMNS, "rank_lexical", "rank_hybrid"]
+        assert [row["id"] for row in reader] == payload["common_misses"]
+
+
+def test_unknown_modes_and_stray_qrels_are_refused(seed_settings, cli_env, tmp_path):
+    result = runner.invoke(app, ["eval", "--mode", "magic"], env=cli_env(seed_settings))
+    assert result.exit_code == 2 and "unknown mode" in result.output
+    result = runner.invoke(
+        app, ["eval", "--qrels", str(tmp_path / "q.tsv")], env=cli_env(seed_settings)
+    )
+    assert result.exit_code == 2 and "--public" in result.output
