@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve test index eval lint clean
+.PHONY: setup serve test index eval bench lint clean
 
 setup: $(STAMP)
 
@@ -29,7 +29,13 @@ test: setup
 	$(BIN)/python -m pytest
 
 eval: setup
-	$(BIN)/healthqa eval
+	$(BIN)/healthqa index --quiet
+	$(BIN)/healthqa eval --ablation --report eval/reports/dev
+
+bench: setup
+	$(BIN)/healthqa index --quiet
+	$(BIN)/healthqa bench --out var/bench/latest
+	$(BIN)/healthqa bench --scale 10000 --out var/bench/scale-10000
 
 lint: setup
 	$(BIN)/ruff check .
