@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from eval.dataset import EvalItem
-from eval.kept_cache import keep_index_cache, seed_index_cache
+from eval.kept_cache import build_throwaway_index
 from eval.retrieval import RetrievalReport, RetrievalScores, evaluate_retrieval
-from indexer.build import CACHE_FILE, Chunking, build_index
+from indexer.build import CACHE_FILE, Chunking
 from indexer.search import Fusion, Retriever, SearchMode
 from service.answer import Answerer
 from service.app import create_app
@@ -83,19 +83,15 @@ def fixed_window_engine(
 ) -> Engine:
     """Index `settings.corpus_dir` as fixed windows into `index_dir`, embedding only windows that
     neither the served index's cache nor the kept cache hold (and keeping those it embeds)."""
-    sources = [settings.index_dir / CACHE_FILE] + ([kept_cache] if kept_cache else [])
-    seed_index_cache(index_dir, sources)
-    build_index(
+    build_throwaway_index(
         settings.corpus_dir,
         index_dir,
-        lambda: engine.embedder,
-        model_id=engine.embedder.model_id,
+        engine.embedder,
+        seeds=[settings.index_dir / CACHE_FILE],
+        keep_into=kept_cache,
         chunking="fixed",
-        force=True,
         progress=progress,
     )
-    if kept_cache is not None:
-        keep_index_cache(index_dir, kept_cache)
     fixed_settings = settings.model_copy(update={"index_dir": index_dir})
     return load_engine(fixed_settings, embedder=engine.embedder)
 

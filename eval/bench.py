@@ -3,6 +3,8 @@ per backend and peak memory, gathered into one result."""
 
 from __future__ import annotations
 
+import os
+import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,29 @@ from service.settings import Settings
 
 
 @dataclass(frozen=True)
+class Machine:
+    """Where the numbers were taken; OpenMP's wait policy is recorded because an actively
+    spinning OpenMP pool (torch arrives with underthesea) makes in-process latency several
+    times worse on a small machine, and numbers taken with and without it do not compare."""
+
+    cpus: int | None
+    platform: str
+    python: str
+    omp_wait_policy: str | None
+    omp_num_threads: str | None
+
+
+def this_machine() -> Machine:
+    return Machine(
+        cpus=os.cpu_count(),
+        platform=platform.platform(),
+        python=platform.python_version(),
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY"),
+        omp_num_threads=os.environ.get("OMP_NUM_THREADS"),
+    )
+
+
+@dataclass(frozen=True)
 class MemoryUse:
     peak_rss_mb: float  # the whole bench process at its peak (builds and models included)
     search_heap_mb: float  # Python heap peak over one pass of /api/search (tracemalloc)
@@ -36,6 +61,7 @@ class BenchResult:
     builds: BuildTimes | None
     throughput: tuple[EmbeddingThroughput, ...]
     memory: MemoryUse
+    machine: Machine
 
 
 def run_bench(
@@ -84,4 +110,5 @@ def run_bench(
         builds=builds,
         throughput=tuple(throughput),
         memory=MemoryUse(peak_rss_mb=peak_rss_mb(), search_heap_mb=search_heap),
+        machine=this_machine(),
     )

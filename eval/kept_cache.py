@@ -13,11 +13,40 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from indexer.build import CACHE_FILE
+from indexer.build import CACHE_FILE, BuildReport, Chunking, build_index
+from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache
 
 DEFAULT_CACHE_DIR = Path("var/bench-cache")
 KEPT_CACHE_FILE = "embedding-cache.sqlite"
+
+
+def build_throwaway_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    seeds: Sequence[Path] = (),
+    keep_into: Path | None = None,
+    chunking: Chunking = "structure",
+    progress: bool = False,
+) -> BuildReport:
+    """Build an index that only an evaluation reads: its cache is seeded from `seeds` first and
+    what it embedded is merged into `keep_into` after, even when the build is cut short."""
+    seed_index_cache(index_dir, [*seeds, *([keep_into] if keep_into else [])])
+    try:
+        return build_index(
+            corpus_dir,
+            index_dir,
+            lambda: embedder,
+            model_id=embedder.model_id,
+            chunking=chunking,
+            force=True,
+            progress=progress,
+        )
+    finally:
+        if keep_into is not None:
+            keep_index_cache(index_dir, keep_into)
 
 
 def seed_index_cache(index_dir: Path, sources: Sequence[Path]) -> int:

@@ -21,9 +21,8 @@ from fastapi.testclient import TestClient
 
 from eval.dataset import DatasetError, EvalItem
 from eval.judge import DocumentJudge
-from eval.kept_cache import keep_index_cache, seed_index_cache
+from eval.kept_cache import build_throwaway_index
 from eval.retrieval import RetrievalReport, evaluate_retrieval
-from indexer.build import build_index
 from indexer.embed.base import Embedder
 from indexer.load import doc_id_for
 from service.app import create_app
@@ -128,18 +127,9 @@ def evaluate_public(
         corpus_dir = Path(temporary) / "corpus"
         index_dir = Path(temporary) / "index"
         gold_of = write_corpus(public, corpus_dir)
-        if kept_cache is not None:
-            seed_index_cache(index_dir, [kept_cache])
-        build = build_index(
-            corpus_dir,
-            index_dir,
-            lambda: embedder,
-            model_id=embedder.model_id,
-            force=True,
-            progress=progress,
+        build = build_throwaway_index(
+            corpus_dir, index_dir, embedder, keep_into=kept_cache, progress=progress
         )
-        if kept_cache is not None:
-            keep_index_cache(index_dir, kept_cache)
         public_settings = settings.model_copy(
             update={"corpus_dir": corpus_dir, "index_dir": index_dir}
         )

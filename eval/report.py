@@ -222,8 +222,12 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
             for transport, stats in (("in-process", result.in_process), ("HTTP", result.http))
             for s in stats
         ]
+        m = result.machine
         lines += [
             f"Index `{result.index}`: {result.passages} passages; {result.questions} questions.",
+            f"Machine: {m.cpus} CPUs, {m.platform}, Python {m.python}, "
+            f"OMP_WAIT_POLICY={m.omp_wait_policy or 'unset'}, "
+            f"OMP_NUM_THREADS={m.omp_num_threads or 'unset'}.",
             "",
             "## Latency (warm)",
             "",

@@ -18,13 +18,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from eval.build_timing import folder_mb
-from eval.kept_cache import KEPT_CACHE_FILE, keep_index_cache, seed_index_cache
+from eval.kept_cache import KEPT_CACHE_FILE, build_throwaway_index
 from eval.latency import bench_endpoints
 from eval.memory import peak_rss_mb
 from eval.retrieval import evaluate_retrieval
 from eval.synthetic import generate_corpus, harvest_vocabulary
 from eval.throughput import TimedEmbedder
-from indexer.build import build_index
 from service.app import create_app
 from service.engine import load_engine, make_embedder
 from service.settings import Settings
@@ -75,20 +74,10 @@ def run_scale(
     folder = scale_folder(cache_dir, passages)
     corpus_dir, index_dir = folder / "corpus", folder / "index"
     corpus.write(corpus_dir)
-    kept = cache_dir / KEPT_CACHE_FILE
-    seed_index_cache(index_dir, [kept])
     embedder = TimedEmbedder(make_embedder(settings))
-    try:
-        build = build_index(
-            corpus_dir,
-            index_dir,
-            lambda: embedder,
-            model_id=embedder.model_id,
-            force=True,
-            progress=progress,
-        )
-    finally:
-        keep_index_cache(index_dir, kept)  # even a build cut short keeps what it embedded
+    build = build_throwaway_index(
+        corpus_dir, index_dir, embedder, keep_into=cache_dir / KEPT_CACHE_FILE, progress=progress
+    )
     scale_settings = settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
     engine = load_engine(scale_settings, embedder=embedder.inner)
     items = corpus.eval_items()
