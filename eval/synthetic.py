@@ -132,9 +132,17 @@ class SyntheticCorpus:
         return [fact.eval_item() for fact in self.facts]
 
     def write(self, corpus_dir: Path) -> None:
+        """One .txt per document; synthetic files of an earlier, different corpus are removed
+        so that a kept folder always holds exactly this corpus."""
         corpus_dir.mkdir(parents=True, exist_ok=True)
+        current = {document.source for document in self.documents}
+        for stale in corpus_dir.glob("syn*.txt"):
+            if stale.name not in current:
+                stale.unlink()
         for document in self.documents:
-            (corpus_dir / document.source).write_text(document.text, encoding="utf-8")
+            path = corpus_dir / document.source
+            if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
+                path.write_text(document.text, encoding="utf-8")
 
     def write_questions(self, path: Path) -> None:
         """The planted facts in the dev set's JSONL format (`healthqa eval --set` reads it)."""

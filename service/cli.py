@@ -658,6 +658,11 @@ def print_bench(result: BenchResult, rounds: int) -> None:
         f"peak memory: {result.memory.peak_rss_mb} MiB resident; Python heap over one search "
         f"pass {result.memory.search_heap_mb} MiB"
     )
+    m = result.machine
+    console.print(
+        f"machine: {m.cpus} CPUs, {m.platform}, OMP_WAIT_POLICY={m.omp_wait_policy or 'unset'}",
+        highlight=False,
+    )
 
 
 def print_scale(results: Sequence[ScaleResult]) -> None:

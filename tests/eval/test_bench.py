@@ -64,6 +64,7 @@ def test_bench_json_has_latency_builds_throughput_and_memory(
         "builds",
         "throughput",
         "memory",
+        "machine",
     }
     for transport in ("in_process", "http"):
         assert [s["endpoint"] for s in payload[transport]] == ["/api/search", "/api/ask"]

@@ -56,6 +56,15 @@ def test_a_larger_corpus_begins_with_the_documents_of_a_smaller_one(vocabulary):
     ]
 
 
+def test_a_kept_corpus_folder_holds_exactly_the_corpus_written_last(vocabulary, tmp_path):
+    generate_corpus(vocabulary, 600).write(tmp_path)
+    small = generate_corpus(vocabulary, 150)
+    small.write(tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == sorted(
+        d.source for d in small.documents
+    )
+
+
 def test_planted_facts_are_retrieved_by_the_product(tmp_path_factory):
     """Shares its kept cache with `test_bench`: whichever runs first embeds the corpus."""
     cache_dir = tmp_path_factory.getbasetemp() / "scale-cache"
