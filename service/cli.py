@@ -318,16 +318,16 @@ def evaluate(
         index = str(engine.index.directory)
     finally:
         engine.close()
+    results = {
+        "dataset": str(chosen_set),
+        "index": index,
+        "reports": reports,
+        "answers": answers,
+        "ablation": rows,
+        "miss_k": miss_k,
+    }
     if as_json:
-        payload = eval_payload(
-            dataset=str(chosen_set),
-            index=index,
-            reports=reports,
-            answers=answers,
-            ablation=rows,
-            miss_k=miss_k,
-        )
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(eval_payload(**results), ensure_ascii=False, indent=2))
     else:
         print_retrieval(reports, chosen_set.name)
         print_documents(reports)
@@ -336,16 +336,7 @@ def evaluate(
             print_ablation(rows)
         print_misses(reports, miss_k)
     if report is not None:
-        path = write_report(
-            write_eval_report,
-            report,
-            dataset=str(chosen_set),
-            index=index,
-            reports=reports,
-            answers=answers,
-            ablation=rows,
-            miss_k=miss_k,
-        )
+        path = write_report(write_eval_report, report, **results)
         say(f"report: {path}", quiet=as_json)
 
 
