@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup serve test index eval bench lint clean
+.PHONY: setup serve test index eval bench load lint clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ bench: setup
 	$(BIN)/healthqa index --quiet
 	$(BIN)/healthqa bench --out var/bench/latest
 	$(BIN)/healthqa bench --scale 10000 --out var/bench/scale-10000
+
+load: setup
+	$(BIN)/healthqa index --quiet
+	$(BIN)/python -m eval.load --out var/load
 
 lint: setup
 	$(BIN)/ruff check .

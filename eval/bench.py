@@ -102,7 +102,7 @@ def run_bench(
         step(f"embedding throughput: {backend}, {len(texts)} passages")
         throughput.append(measure_throughput(backend, texts))
     return BenchResult(
-        index=str(engine.index.directory),
+        index=engine.index.where,
         passages=engine.index.store.passage_count(),
         questions=len(questions),
         in_process=tuple(in_process),

@@ -12,6 +12,7 @@ from pathlib import Path
 from eval.throughput import TimedEmbedder
 from indexer.build import build_index
 from indexer.embed.base import Embedder
+from indexer.store.folder import folder_bytes
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,7 @@ class BuildTimes:
 
 
 def folder_mb(folder: Path) -> float:
-    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-    return round(size / (1024 * 1024), 2)
+    return round(folder_bytes(folder) / 2**20, 2)
 
 
 def time_builds(

@@ -73,8 +73,22 @@ class Candidate:
         return json.dumps(record, ensure_ascii=False)
 
 
-def read_feedback(path: Path) -> list[FeedbackRow]:
-    """Every row, oldest first, without ever writing to (or creating) the database."""
+def read_feedback(path: Path, database: str | None = None) -> list[FeedbackRow]:
+    """Every row, oldest first, without ever writing to (or creating) the SQLite file; from the
+    PostgreSQL database instead when `database` (a postgresql:// URL) is given."""
+    if database:
+        from service.feedback import PostgresFeedbackStore
+
+        try:
+            entries = PostgresFeedbackStore(database).all()
+        except Exception as error:
+            raise FeedbackUnavailableError(
+                f"cannot read feedback from the database: {error}"
+            ) from error
+        return [
+            FeedbackRow(f.id, f.created_at, f.question, f.answer, f.citations, f.rating, f.comment)
+            for f in reversed(entries)
+        ]
     if not path.is_file():
         raise FeedbackUnavailableError(
             f"no feedback database at {path}: nobody has rated an answer yet, or "

@@ -30,9 +30,11 @@ def build_throwaway_index(
     keep_into: Path | None = None,
     chunking: Chunking = "structure",
     progress: bool = False,
+    store: str | None = None,
 ) -> BuildReport:
     """Build an index that only an evaluation reads: its cache is seeded from `seeds` first and
-    what it embedded is merged into `keep_into` after, even when the build is cut short."""
+    what it embedded is merged into `keep_into` after, even when the build is cut short. With
+    `store` (a postgresql:// URL) the index goes into that database; the cache stays here."""
     seed_index_cache(index_dir, [*seeds, *([keep_into] if keep_into else [])])
     try:
         return build_index(
@@ -43,6 +45,7 @@ def build_throwaway_index(
             chunking=chunking,
             force=True,
             progress=progress,
+            store=store,
         )
     finally:
         if keep_into is not None:

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from eval.build_timing import folder_mb
 from eval.kept_cache import KEPT_CACHE_FILE, build_throwaway_index
 from eval.latency import bench_endpoints
 from eval.memory import peak_rss_mb
 from eval.retrieval import evaluate_retrieval
 from eval.synthetic import generate_corpus, harvest_vocabulary
 from eval.throughput import TimedEmbedder
+from indexer.store.locations import location_for
 from service.app import create_app
 from service.engine import load_engine, make_embedder
 from service.settings import Settings
@@ -76,7 +76,12 @@ def run_scale(
     corpus.write(corpus_dir)
     embedder = TimedEmbedder(make_embedder(settings))
     build = build_throwaway_index(
-        corpus_dir, index_dir, embedder, keep_into=cache_dir / KEPT_CACHE_FILE, progress=progress
+        corpus_dir,
+        index_dir,
+        embedder,
+        keep_into=cache_dir / KEPT_CACHE_FILE,
+        progress=progress,
+        store=settings.store,
     )
     scale_settings = settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
     engine = load_engine(scale_settings, embedder=embedder.inner)
@@ -111,7 +116,7 @@ def run_scale(
         embed_passages_per_second=(
             round(embedder.passages / embedder.seconds, 1) if embedder.seconds else None
         ),
-        index_mb=folder_mb(build.directory),
+        index_mb=round(location_for(index_dir, settings.store).size_bytes() / 2**20, 2),
         queries=latency.requests,
         query_p50_ms=latency.p50_ms,
         query_p95_ms=latency.p95_ms,

@@ -3,14 +3,10 @@ swap it in atomically. A crash mid-build leaves the previous index in place."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,16 +19,20 @@ from indexer.clean import clean_text
 from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
 from indexer.load import LoadError, corpus_files, file_hash, load_file, read_sidecar
-from indexer.manifest import Manifest, sha256_file
+from indexer.manifest import PIPELINE_VERSION, Manifest
 from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
-from indexer.store.sqlite_faiss import DATABASE_FILE, VECTORS_FILE, SqliteFaissWriter
+from indexer.store.base import IndexLocation
+from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, current_build re-exported
+    BUILDS_DIR,
+    CURRENT_LINK,
+    FolderLocation,
+    current_build,
+)
+from indexer.store.locations import location_for
 from indexer.structure import fixed_windows, structure
 from indexer.tokens import fold, lexical_fields
 
-CURRENT_LINK = "current"
-BUILDS_DIR = "builds"
 CACHE_FILE = "embedding-cache.sqlite"
-KEEP_BUILDS = 2
 # Capitalised syllable runs ("Cần Đước", "Sở Y tế") whose accents restore unaccented questions.
 NAME_RUN = re.compile(r"\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹa-zđà-ỹ][\wÀ-ỹ]*){1,3}")
 
@@ -50,7 +50,9 @@ class ProcessedDocument:
 @dataclass(frozen=True)
 class BuildReport:
     status: Literal["built", "up-to-date"]
-    directory: Path
+    directory: Path  # the build folder (embedded store) or the index folder (database store)
+    build_id: str = ""
+    where: str = ""  # for people: the build folder, or the database and its schema
     documents: int = 0
     passages: int = 0
     figures: int = 0
@@ -59,13 +61,6 @@ class BuildReport:
     seconds: float = 0.0
     attributes: tuple[tuple[str, DocumentAttributes], ...] = ()
     skipped: tuple[str, ...] = field(default_factory=tuple)  # files that could not be read
-
-
-def current_build(index_dir: Path) -> Path | None:
-    link = index_dir / CURRENT_LINK
-    if not link.exists():
-        return None
-    return link.resolve()
 
 
 def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
@@ -81,21 +76,20 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
 
 
 def is_current(
-    index_dir: Path, corpus_dir: Path, model_id: str, chunking: Chunking = "structure"
+    location: IndexLocation, corpus_dir: Path, model_id: str, chunking: Chunking = "structure"
 ) -> bool:
     """True when the index was built by this pipeline and model from exactly this corpus."""
-    build = current_build(index_dir)
-    if build is None:
+    manifest = location.current_manifest()
+    if manifest is None:
         return False
     try:
-        manifest = Manifest.read(build)
         manifest.check_compatible(model_id)
     except Exception:
         return False
-    from indexer.manifest import PIPELINE_VERSION
-
-    return manifest.pipeline_version == PIPELINE_VERSION and manifest.corpus == corpus_fingerprint(
-        corpus_dir
+    return (
+        manifest.pipeline_version == PIPELINE_VERSION
+        and manifest.settings.get("chunking", "structure") == chunking
+        and manifest.corpus == corpus_fingerprint(corpus_dir)
     )
 
 
@@ -160,19 +154,27 @@ def build_index(
     force: bool = False,
     progress: bool = True,
     chunking: Chunking = "structure",
+    store: str | None = None,
 ) -> BuildReport:
-    """Build the index for `corpus_dir` unless the current one is already up to date."""
+    """Build the index for `corpus_dir` unless the current one is already up to date. Builds go
+    into `index_dir` (embedded SQLite + FAISS) or, with `store` (a postgresql:// URL), into that
+    database; the embedding cache lives in `index_dir` either way."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
-    with _build_lock(index_dir):
-        if not force and is_current(index_dir, corpus_dir, model_id, chunking):
-            return BuildReport(status="up-to-date", directory=current_build(index_dir) or index_dir)
+    location = location_for(index_dir, store)
+    with location.lock():
+        if not force and is_current(location, corpus_dir, model_id, chunking):
+            build_id = location.current_build() or ""
+            return BuildReport(
+                status="up-to-date",
+                directory=_build_folder(location, build_id, index_dir),
+                build_id=build_id,
+                where=_where(location, build_id),
+            )
         fingerprint = corpus_fingerprint(corpus_dir)
         processed, skipped = _process_corpus(corpus_dir, progress, chunking)
         embedder = embedder_factory()
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        build_dir = index_dir / BUILDS_DIR / stamp
-        writer = SqliteFaissWriter(build_dir)
+        writer = location.new_writer(embedder.dimension)
         try:
             texts = []
             for item in processed:
@@ -195,27 +197,26 @@ def build_index(
                 "figures": sum(len(item.figures) for item in processed),
                 "references": sum(len(item.references) for item in processed),
             }
-            Manifest(
+            manifest = Manifest(
                 embedder_backend=embedder.backend,
                 model_id=embedder.model_id,
                 dimension=embedder.dimension,
                 corpus=fingerprint,
                 counts=counts,
-                checksums={
-                    name: sha256_file(build_dir / name) for name in (DATABASE_FILE, VECTORS_FILE)
-                },
+                checksums=writer.checksums(),
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 2),
                 settings={"chunking": chunking},
-            ).write(build_dir)
+            )
+            build_id = location.publish(writer, manifest)
         except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
+            location.discard(writer)
             raise
-        _swap_current(index_dir, build_dir)
-        _remove_old_builds(index_dir)
     return BuildReport(
         status="built",
-        directory=build_dir,
+        directory=_build_folder(location, build_id, index_dir),
+        build_id=build_id,
+        where=_where(location, build_id),
         documents=counts["documents"],
         passages=counts["passages"],
         figures=counts["figures"],
@@ -270,27 +271,13 @@ def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:
     return best
 
 
-def _swap_current(index_dir: Path, build_dir: Path) -> None:
-    temporary = index_dir / f".{CURRENT_LINK}.{os.getpid()}"
-    if temporary.is_symlink() or temporary.exists():
-        temporary.unlink()
-    temporary.symlink_to(build_dir.relative_to(index_dir))
-    os.replace(temporary, index_dir / CURRENT_LINK)  # atomic: readers see old or new
+def _build_folder(location: IndexLocation, build_id: str, index_dir: Path) -> Path:
+    """The build folder of an embedded build; for a database build, the index folder (which
+    holds the embedding cache)."""
+    return Path(build_id) if isinstance(location, FolderLocation) and build_id else index_dir
 
 
-def _remove_old_builds(index_dir: Path) -> None:
-    current = current_build(index_dir)
-    builds = sorted((index_dir / BUILDS_DIR).iterdir())
-    for old in builds[:-KEEP_BUILDS]:
-        if old != current:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    with (index_dir / ".build.lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _where(location: IndexLocation, build_id: str) -> str:
+    if isinstance(location, FolderLocation):
+        return build_id or location.describe()
+    return f"{location.describe()} (schema {build_id})"

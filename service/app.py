@@ -13,12 +13,14 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.auth import WriteGuard
 from service.engine import Engine, EngineHolder, load_engine
-from service.feedback import FeedbackStore
+from service.feedback import open_feedback_store
 from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHeaders
 from service.jobs import JobRunner
 from service.routes import ask, documents, feedback, health, jobs, pages, search, uploads
 from service.settings import Settings
+from service.watch import IndexWatcher
 
 
 def readable_errors(error: RequestValidationError) -> str:
@@ -39,13 +41,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # rebuild) belongs to the holder and is closed by it.
         app.state.engines = EngineHolder(engine or load_engine(settings), owned=engine is None)
         app.state.jobs = JobRunner()
+        watcher = None
+        if engine is None and settings.watch_index_seconds > 0:
+            watcher = IndexWatcher(settings, app.state.engines).start()
         yield
+        if watcher is not None:
+            watcher.stop()
         app.state.jobs.close()
         app.state.engines.close()
 
     app = FastAPI(title="healthqa", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.feedback_store = FeedbackStore(settings.feedback_db)
+    app.state.feedback_store = open_feedback_store(settings)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -69,8 +76,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 
 def harden(app: FastAPI, settings: Settings) -> None:
-    """Middleware, innermost first: rate limit, body limit, CORS (only if configured),
-    security headers, request ids and access logs."""
+    """Middleware, innermost first: rate limit, body limit, the admin token on writes (checked
+    before any body is read), CORS (only if configured), security headers, request ids and
+    access logs."""
     app.add_middleware(
         RateLimit,
         paths=("/api/ask",),
@@ -83,6 +91,7 @@ def harden(app: FastAPI, settings: Settings) -> None:
         # an upload is the file plus its multipart framing and a few metadata fields
         per_path={"/api/documents": settings.max_upload_bytes + 64_000},
     )
+    app.add_middleware(WriteGuard, settings=settings, prefixes=("/api/documents",))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

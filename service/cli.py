@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -31,6 +32,14 @@ CorpusOption = Annotated[
     Path | None, typer.Option("--corpus", help="folder of .txt/.pdf/.docx documents")
 ]
 IndexOption = Annotated[Path | None, typer.Option("--index-dir", help="where the index lives")]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="a postgresql:// URL to keep the index in PostgreSQL + pgvector "
+        "(default: HEALTHQA_STORE, else the embedded index in --index-dir)",
+    ),
+]
 
 
 def load_settings(
@@ -41,7 +50,13 @@ def load_settings(
         overrides["corpus_dir"] = corpus
     if index_dir is not None:
         overrides["index_dir"] = index_dir
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise fail(f"settings: {problems}") from error
 
 
 def fail(message: str) -> typer.Exit:
@@ -53,12 +68,13 @@ def fail(message: str) -> typer.Exit:
 def index(
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild even if up to date")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
 ) -> None:
     """Build the index if the corpus or settings changed (atomic swap; the old one stays until
     the new one is complete)."""
-    settings = load_settings(corpus, index_dir)
+    settings = load_settings(corpus, index_dir, store=store)
     try:
         report = build_index(
             settings.corpus_dir,
@@ -67,6 +83,7 @@ def index(
             model_id=model_id_for(settings),
             force=rebuild,
             progress=not quiet,
+            store=settings.store,
         )
     except (LoadError, IndexProblem, ValueError) as error:
         raise fail(str(error)) from error
@@ -75,7 +92,7 @@ def index(
 
 def print_build(report: BuildReport) -> None:
     if report.status == "up-to-date":
-        console.print(f"index is up to date ({report.directory})")
+        console.print(f"index is up to date ({report.where})")
         return
     table = Table(title="documents")
     for column in ("source", "type", "number", "issuer", "date", "signer", "place", "years"):
@@ -97,7 +114,7 @@ def print_build(report: BuildReport) -> None:
     console.print(
         f"built {report.documents} documents, {report.passages} passages "
         f"({report.embedded} embedded, the rest from cache), {report.figures} figures, "
-        f"{report.references} references in {report.seconds:.1f} s → {report.directory}"
+        f"{report.references} references in {report.seconds:.1f} s → {report.where}"
     )
 
 
@@ -107,9 +124,10 @@ def search(
     k: Annotated[int, typer.Option(min=1, max=50)] = 10,
     mode: Annotated[str | None, typer.Option(help="lexical, dense or hybrid")] = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Print the passages retrieval ranks highest for a question."""
-    settings = load_settings(index_dir=index_dir)
+    settings = load_settings(index_dir=index_dir, store=store)
     try:
         engine = load_engine(settings)
     except IndexProblem as error:
@@ -130,6 +148,7 @@ def search(
 def serve(
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
 ) -> None:
@@ -138,7 +157,7 @@ def serve(
 
     from service.app import create_app
 
-    settings = load_settings(corpus, index_dir, host=host, port=port)
+    settings = load_settings(corpus, index_dir, host=host, port=port, store=store)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 
 
@@ -146,12 +165,13 @@ def serve(
 def ask(
     question: Annotated[str, typer.Argument(help="the question")],
     index_dir: IndexOption = None,
+    store: StoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="the API's JSON answer")] = False,
 ) -> None:
     """Answer a question with its figure and citations, as the chat does."""
     from service.routes.ask import to_response
 
-    settings = load_settings(index_dir=index_dir)
+    settings = load_settings(index_dir=index_dir, store=store)
     if not question.strip():
         raise fail("the question is empty")
     try:
@@ -239,6 +259,7 @@ def evaluate(
     cache_dir: CacheDirOption = None,
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Score retrieval (P/R@k, MRR, MAP, nDCG, first relevant rank) and answers (figures,
     citations, abstention) through the same HTTP API users call, per language and document."""
@@ -248,7 +269,7 @@ def evaluate(
     from eval.payload import eval_payload, public_payload
     from eval.report import GOLD_DOCUMENT_RULE, write_eval_report
 
-    settings = load_settings(corpus, index_dir)
+    settings = load_settings(corpus, index_dir, store=store)
     cache_dir = kept_cache_dir(cache_dir)
     modes = mode or [settings.search_mode]
     check_modes(modes)
@@ -315,7 +336,7 @@ def evaluate(
                 progress=not as_json,
                 on_variant=lambda v: say(f"ablation: {v.name}…", quiet=as_json),
             )
-        index = str(engine.index.directory)
+        index = engine.index.where
     finally:
         engine.close()
     results = {
@@ -527,6 +548,7 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Latency in-process and over HTTP (p50/p95/p99), index build time cold and warm, embedding
     throughput per backend and peak memory; or, with --scale, the same at N synthetic passages."""
@@ -536,7 +558,7 @@ def bench(
     from eval.report import write_bench_report
     from eval.throughput import BACKENDS
 
-    settings = load_settings(corpus, index_dir)
+    settings = load_settings(corpus, index_dir, store=store)
     cache_dir = kept_cache_dir(cache_dir)
     if scale:
         results = run_scale_bench(settings, scale, planted, cache_dir, progress=not as_json)
@@ -694,30 +716,35 @@ def feedback_to_eval(
         Path | None, typer.Option("--db", help="feedback database (default: settings)")
     ] = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
 ) -> None:
     """Turn officials' thumbs up/down into candidate eval items marked "review": true."""
     from eval.feedback_candidates import FeedbackUnavailableError, candidates, read_feedback
     from indexer.reader import open_index
 
-    settings = load_settings(index_dir=index_dir)
-    path = db or settings.feedback_db
+    settings = load_settings(index_dir=index_dir, store=store)
     try:
-        rows = read_feedback(path)
+        rows = read_feedback(db or settings.feedback_db, None if db else settings.store)
     except FeedbackUnavailableError as error:
         raise fail(str(error)) from error
-    store = None
+    index_store = None
     try:
-        store = open_index(settings.index_dir, model_id_for(settings), verify_checksums=False).store
+        index_store = open_index(
+            settings.index_dir,
+            model_id_for(settings),
+            verify_checksums=False,
+            store=settings.store,
+        ).store
     except IndexProblem as error:
         progress_console.print(
             f"[yellow]warning:[/yellow] no index to look cited passages up in ({error}); "
             "'up' candidates will have no evidence"
         )
     try:
-        found = candidates(rows, store)
+        found = candidates(rows, index_store)
     finally:
-        if store is not None:
-            store.close()
+        if index_store is not None:
+            index_store.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(candidate.to_json() + "\n" for candidate in found), encoding="utf-8")
     up = sum(1 for c in found if c.answerable)
@@ -767,6 +794,7 @@ def add(
     ] = None,
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
 ) -> None:
     """Check documents by their content, copy them into the corpus and update the index (the
@@ -779,7 +807,7 @@ def add(
         store_upload,
     )
 
-    settings = load_settings(corpus, index_dir)
+    settings = load_settings(corpus, index_dir, store=store)
     pairs = [item.partition("=") for item in meta or []]
     if any(not sep for _, sep, _ in pairs):
         raise fail("--meta takes key=value, e.g. --meta province=Long An")
@@ -802,12 +830,13 @@ def remove(
     doc_id: Annotated[str, typer.Argument(help="the document's id, as in /api/documents")],
     corpus: CorpusOption = None,
     index_dir: IndexOption = None,
+    store: StoreOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
 ) -> None:
     """Delete a document (and its metadata) from the corpus and update the index."""
     from service.uploads import DocumentNotFound, remove_document
 
-    settings = load_settings(corpus, index_dir)
+    settings = load_settings(corpus, index_dir, store=store)
     try:
         removed = remove_document(settings.corpus_dir, doc_id)
     except DocumentNotFound as error:
@@ -824,6 +853,7 @@ def update_index(settings: Settings, *, quiet: bool) -> None:
             lambda: make_embedder(settings),
             model_id=model_id_for(settings),
             progress=not quiet,
+            store=settings.store,
         )
     except (LoadError, IndexProblem, ValueError) as error:
         raise fail(str(error)) from error

@@ -40,7 +40,10 @@ def make_embedder(settings: Settings) -> Embedder:
 
 def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
     index = open_index(
-        settings.index_dir, model_id_for(settings), verify_checksums=settings.verify_checksums
+        settings.index_dir,
+        model_id_for(settings),
+        verify_checksums=settings.verify_checksums,
+        store=settings.store,
     )
     embedder = embedder or make_embedder(settings)
     retriever = Retriever(

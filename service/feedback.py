@@ -1,5 +1,6 @@
-"""Officials' thumbs up/down on answers, kept in one SQLite file with the question, the answer and
-the passages it cited, so a reviewer can replay what was judged."""
+"""Officials' thumbs up/down on answers, kept with the question, the answer and the passages it
+cited, so a reviewer can replay what was judged: in one SQLite file, or in the PostgreSQL database
+that holds the index when HEALTHQA_STORE names one (shared by every service process)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 Rating = Literal["up", "down"]
 
@@ -39,7 +43,75 @@ class Feedback:
     comment: str | None
 
 
-class FeedbackStore:
+class FeedbackStore(Protocol):
+    def add(
+        self,
+        *,
+        question: str,
+        answer: str,
+        citations: Sequence[str],
+        rating: Rating,
+        comment: str | None = None,
+    ) -> Feedback: ...
+
+    def all(self) -> list[Feedback]:
+        """Every entry, newest first."""
+
+
+def open_feedback_store(settings: Settings) -> FeedbackStore:
+    if settings.store:
+        return PostgresFeedbackStore(settings.store)
+    return SqliteFeedbackStore(settings.feedback_db)
+
+
+class _SqlFeedbackStore:
+    """Adding and listing, the same SQL for both databases but for the table's name and the
+    parameter marker; subclasses give `_connection()`."""
+
+    table = "feedback"
+    marker = "?"
+
+    def _connection(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def add(
+        self,
+        *,
+        question: str,
+        answer: str,
+        citations: Sequence[str],
+        rating: Rating,
+        comment: str | None = None,
+    ) -> Feedback:
+        created_at = datetime.now(UTC).isoformat(timespec="seconds")
+        marks = ", ".join([self.marker] * 6)
+        with self._connection() as connection:
+            row = connection.execute(
+                f"INSERT INTO {self.table} "
+                f"(created_at, question, answer, citations, rating, comment) VALUES ({marks}) "
+                f"RETURNING {COLUMNS}",
+                (created_at, question, answer, json.dumps(list(citations)), rating, comment),
+            ).fetchone()
+        return _entry(row)
+
+    def all(self) -> list[Feedback]:
+        """Every entry, newest first."""
+        with self._connection() as connection:
+            rows = connection.execute(
+                f"SELECT {COLUMNS} FROM {self.table} ORDER BY id DESC"
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
+
+COLUMNS = "id, created_at, question, answer, citations, rating, comment"
+
+
+def _entry(row: Sequence[Any]) -> Feedback:
+    citations = json.loads(row[4]) if isinstance(row[4], str) else row[4]
+    return Feedback(row[0], row[1], row[2], row[3], tuple(citations), row[5], row[6])
+
+
+class SqliteFeedbackStore(_SqlFeedbackStore):
     """Opens a connection per call (requests arrive on many threads) and creates the table the
     first time it is used, so a fresh deployment needs no migration step."""
 
@@ -60,50 +132,18 @@ class FeedbackStore:
                 with connection:
                     yield connection
 
-    def add(
-        self,
-        *,
-        question: str,
-        answer: str,
-        citations: Sequence[str],
-        rating: Rating,
-        comment: str | None = None,
-    ) -> Feedback:
-        created_at = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connection() as connection:
-            cursor = connection.execute(
-                "INSERT INTO feedback (created_at, question, answer, citations, rating, comment)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (created_at, question, answer, json.dumps(list(citations)), rating, comment),
-            )
-            feedback_id = cursor.lastrowid
-        assert feedback_id is not None
-        return Feedback(
-            id=feedback_id,
-            created_at=created_at,
-            question=question,
-            answer=answer,
-            citations=tuple(citations),
-            rating=rating,
-            comment=comment,
-        )
 
-    def all(self) -> list[Feedback]:
-        """Every entry, newest first."""
-        with self._connection() as connection:
-            rows = connection.execute(
-                "SELECT id, created_at, question, answer, citations, rating, comment"
-                " FROM feedback ORDER BY id DESC"
-            ).fetchall()
-        return [
-            Feedback(
-                id=row[0],
-                created_at=row[1],
-                question=row[2],
-                answer=row[3],
-                citations=tuple(json.loads(row[4])),
-                rating=row[5],
-                comment=row[6],
-            )
-            for row in rows
-        ]
+class PostgresFeedbackStore(_SqlFeedbackStore):
+    """The `healthqa.feedback` table (created by the schema migrations); a connection per call,
+    as ratings are rare next to questions."""
+
+    table = "healthqa.feedback"
+    marker = "%s"
+
+    def __init__(self, url: str) -> None:
+        from indexer.store.postgres_connection import Database
+
+        self._database = Database(url)
+
+    def _connection(self) -> AbstractContextManager[Any]:
+        return self._database.connection()

@@ -259,7 +259,7 @@ class FigureChooser:
 
 
 def measure_asked(folded_question: str) -> str | None:
-    """"rate" for tỷ lệ / rate questions, "count" for số ca / how many, else None."""
+    """ "rate" for tỷ lệ / rate questions, "count" for số ca / how many, else None."""
     if RATE_CUES.search(folded_question):
         return "rate"
     if COUNT_CUES.search(folded_question):

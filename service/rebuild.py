@@ -34,8 +34,9 @@ def rebuild_and_swap(
             lambda: embedder,
             model_id=model_id_for(settings),
             progress=False,
+            store=settings.store,
         )
-        unchanged = build.directory == engines.current.index.directory
+        unchanged = build.build_id == engines.current.index.build_id
         if not unchanged:
             report("loading the new index")
         engine = engines.current if unchanged else load_engine(settings, embedder=embedder)

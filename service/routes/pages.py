@@ -1,7 +1,9 @@
-"""HTML pages: the chat, the documents list and viewer, the directive look-up and the 404 page.
+"""HTML pages: the chat, the documents list and viewer, the directive look-up, the staff upload
+page and the 404 page.
 
 They render from the same route functions the JSON API serves, so a page never knows more than
-the API does. The chat itself is filled in by web/static/chat.js from POST /api/ask."""
+the API does. The chat itself is filled in by web/static/chat.js from POST /api/ask, the upload
+page by web/static/upload.js from POST /api/documents and GET /api/jobs/{id}."""
 
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.models import Document
+from service.auth import writes_enabled
 from service.dependencies import get_engine
 from service.document_view import cited_span, contents, text_runs
 from service.engine import Engine
 from service.routes import documents
 from service.schemas import AttributesOut, DocumentSummary, ReferenceOut
+from service.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -261,3 +265,46 @@ def references_page(request: Request, engine: EngineDependency, code: str = "") 
             (r.cited_doc_id for r in found.references if r.cited_doc_id), None
         )
     return render(request, "references.html", context)
+
+
+@dataclass(frozen=True)
+class UploadField:
+    """One optional metadata field of POST /api/documents, as the upload form asks for it."""
+
+    name: str  # the form field the API takes
+    label_key: str  # an interface string
+    input_type: Literal["text", "date"] = "text"
+    hint_key: str | None = None
+
+
+UPLOAD_FIELDS = (
+    UploadField("title", "attr_title"),
+    UploadField("doc_type", "attr_type"),
+    UploadField("number", "attr_number"),
+    UploadField("issuing_body", "attr_issuer"),
+    UploadField("issued_date", "attr_date", input_type="date"),
+    UploadField("signer", "attr_signer"),
+    UploadField("province", "attr_province"),
+    UploadField("district", "attr_district"),
+    UploadField("plan_years", "attr_years", hint_key="plan_years_hint"),
+)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.3g}"
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    return render(
+        request,
+        "upload.html",
+        {
+            "active": "upload",
+            "writes_enabled": writes_enabled(settings),
+            "fields": UPLOAD_FIELDS,
+            "max_upload_bytes": settings.max_upload_bytes,
+            "max_upload_mb": megabytes(settings.max_upload_bytes),
+        },
+    )

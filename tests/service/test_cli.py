@@ -12,13 +12,17 @@ runner = CliRunner()
 
 
 def env(seed_settings):
-    return {"HEALTHQA_INDEX_DIR": str(seed_settings.index_dir), "COLUMNS": "200"}
+    variables = {"HEALTHQA_INDEX_DIR": str(seed_settings.index_dir), "COLUMNS": "200"}
+    if seed_settings.store:
+        variables["HEALTHQA_STORE"] = seed_settings.store
+    return variables
 
 
 def test_index_reports_an_up_to_date_index(seed_settings):
     result = runner.invoke(
         app,
         ["index", "--corpus", str(seed_settings.corpus_dir), "--index-dir", str(seed_settings.index_dir), "--quiet"],
+        env=env(seed_settings),
     )
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output

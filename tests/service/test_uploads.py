@@ -456,3 +456,31 @@ def test_a_killed_rebuild_leaves_the_previous_index_current(small_settings, tmp_
     retried = open_index(index_dir, MODEL_ID)
     assert retried.directory != previous and retried.store.passage_count() > 0
     retried.store.close()
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token"])
+def test_an_unauthorised_upload_is_refused_before_its_body_is_read(admin, authorization):
+    import anyio
+
+    body_reads = []
+    sent = []
+
+    async def receive():
+        body_reads.append(1)
+        return {"type": "http.request", "body": b"x" * 1024, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"content-type", b"multipart/form-data; boundary=x"), (b"content-length", b"20000000")]
+    if authorization:
+        headers.append((b"authorization", authorization.encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/documents", "raw_path": b"/api/documents",
+        "query_string": b"", "root_path": "", "headers": headers,
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+    }
+    anyio.run(admin.app, scope, receive, send)
+    assert sent[0]["status"] == 401
+    assert body_reads == []

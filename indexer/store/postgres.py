@@ -1,0 +1,450 @@
+"""The PostgreSQL + pgvector store, for deployments past one machine.
+
+Each build is a schema of its own (documents, passages with their tsvector and vector, figures,
+references, names); `healthqa.current` points at the one readers use and is switched in one
+transaction, so readers see the old build or the new, never half of one. A builder holds an
+advisory lock; several service processes (on several machines, or read replicas) can read the
+same database. Connections come from a pool shared by a process's request threads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
+from indexer.models import Document, Figure, Passage, Reference
+from indexer.store.base import IndexWriter, LexicalQuery, OpenIndex
+from indexer.store.postgres_connection import Database, connect
+from indexer.store.postgres_lexical import (
+    PRESELECT,
+    bm25_statement,
+    exact_bm25,
+    phrases,
+    tsvector_literal,
+)
+from indexer.store.postgres_schema import (
+    BUILD_LOCK,
+    CONTROL_SCHEMA,
+    RECORD_TABLES,
+    build_indexes,
+    build_tables,
+)
+from indexer.store.rows import (
+    PASSAGE_COLUMNS,
+    document_from_row,
+    document_values,
+    passage_from_row,
+    passage_values,
+)
+from indexer.tokens import LexicalFields
+
+KEEP_BUILDS = 3  # the current one and two before it, still open in slower processes
+POOL_SIZE = 8
+EF_SEARCH = 100  # HNSW candidates per query (the retriever asks for 50)
+
+
+class PostgresLocation:
+    def __init__(self, url: str, index_dir: Path) -> None:
+        self.url = url
+        self.index_dir = index_dir  # the embedding cache stays on the building machine
+        self._database = Database(url)
+        self._connection = self._database.connection
+
+    def describe(self) -> str:
+        return self._database.describe()
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """A session advisory lock: released by the server if the builder dies."""
+        with self._connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK,))
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK,))
+
+    def current_build(self) -> str | None:
+        with self._connection() as connection:
+            row = connection.execute(f"SELECT build_id FROM {CONTROL_SCHEMA}.current").fetchone()
+        return row[0] if row else None
+
+    def current_manifest(self) -> Manifest | None:
+        current = self._current()
+        return current[1] if current else None
+
+    def _current(self) -> tuple[str, Manifest] | None:
+        with self._connection() as connection:
+            row = connection.execute(
+                f"SELECT b.build_id, b.manifest FROM {CONTROL_SCHEMA}.current c "
+                f"JOIN {CONTROL_SCHEMA}.builds b USING (build_id) WHERE b.state = 'ready'"
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return row[0], Manifest(**row[1])
+        except TypeError as error:
+            raise IndexCorruptError(
+                f"the manifest of build {row[0]} is unreadable ({error}): "
+                "run `healthqa index --rebuild`"
+            ) from error
+
+    def new_writer(self, dimension: int) -> PostgresWriter:
+        build_id = "build_" + datetime.now(UTC).strftime("%Y%m%dt%H%M%S%f")
+        with self._connection() as connection:
+            connection.execute(
+                f"INSERT INTO {CONTROL_SCHEMA}.builds (build_id, state) VALUES (%s, 'building')",
+                (build_id,),
+            )
+        return PostgresWriter(self.url, build_id, dimension)
+
+    def publish(self, writer: IndexWriter, manifest: Manifest) -> str:
+        assert isinstance(writer, PostgresWriter)
+        with self._connection() as connection, connection.transaction():
+            connection.execute(
+                f"UPDATE {CONTROL_SCHEMA}.builds SET state = 'ready', manifest = %s "
+                "WHERE build_id = %s",
+                (json.dumps(asdict(manifest), ensure_ascii=False), writer.build_id),
+            )
+            connection.execute(
+                f"INSERT INTO {CONTROL_SCHEMA}.current (singleton, build_id) VALUES (true, %s) "
+                "ON CONFLICT (singleton) DO UPDATE SET build_id = excluded.build_id",
+                (writer.build_id,),
+            )
+        self._remove_old_builds()
+        return writer.build_id
+
+    def discard(self, writer: IndexWriter) -> None:
+        assert isinstance(writer, PostgresWriter)
+        with self._connection() as connection:
+            _drop_build(connection, writer.build_id)
+
+    def _remove_old_builds(self) -> None:
+        """Keep the newest ready builds; drop older ones and builds a crash left unfinished
+        (the caller holds the build lock, so no other build is in progress)."""
+        with self._connection() as connection:
+            current = connection.execute(
+                f"SELECT build_id FROM {CONTROL_SCHEMA}.current"
+            ).fetchone()
+            rows = connection.execute(
+                f"SELECT build_id, state FROM {CONTROL_SCHEMA}.builds ORDER BY build_id DESC"
+            ).fetchall()
+            ready = [build_id for build_id, state in rows if state == "ready"]
+            keep = set(ready[:KEEP_BUILDS]) | ({current[0]} if current else set())
+            for build_id, _ in rows:
+                if build_id not in keep:
+                    _drop_build(connection, build_id)
+
+    def open(self, model_id: str, *, verify: bool = True) -> OpenIndex:
+        current = self._current()
+        if current is None:
+            raise IndexMissingError(
+                f"no index in {self.describe()}: run `healthqa index --store URL` first"
+            )
+        build_id, manifest = current
+        manifest.check_compatible(model_id)
+        store = PostgresStore(self.url, build_id)
+        if verify:
+            try:
+                store.verify_counts(manifest.counts)
+            except BaseException:
+                store.close()
+                raise
+        return OpenIndex(
+            build_id=build_id,
+            where=f"{self.describe()} (schema {build_id})",
+            manifest=manifest,
+            store=store,
+        )
+
+    def size_bytes(self) -> int:
+        build_id = self.current_build()
+        if build_id is None:
+            return 0
+        with self._connection() as connection:
+            row = connection.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind IN ('r', 'm')",
+                (build_id,),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+
+def _drop_build(connection: psycopg.Connection, build_id: str) -> None:
+    with connection.transaction():
+        connection.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(build_id))
+        )
+        connection.execute(
+            f"DELETE FROM {CONTROL_SCHEMA}.builds WHERE build_id = %s "
+            f"AND build_id NOT IN (SELECT build_id FROM {CONTROL_SCHEMA}.current)",
+            (build_id,),
+        )
+
+
+class PostgresWriter:
+    """Collects one build in memory, then loads it with COPY and indexes it in one go."""
+
+    def __init__(self, url: str, build_id: str, dimension: int) -> None:
+        self.url = url
+        self.build_id = build_id
+        self.dimension = dimension
+        self._documents: list[tuple[object, ...]] = []
+        self._passages: list[tuple[object, ...]] = []
+        self._records: dict[str, list[tuple[object, ...]]] = {name: [] for name in RECORD_TABLES}
+        self._names: list[tuple[object, ...]] = []
+
+    def add_document(
+        self,
+        document: Document,
+        passages: Sequence[Passage],
+        lexical: Sequence[LexicalFields],
+        figures: Sequence[Figure],
+        references: Sequence[Reference],
+    ) -> None:
+        self._documents.append(document_values(document))
+        for passage, terms in zip(passages, lexical, strict=True):
+            literal, length = tsvector_literal(terms)
+            self._passages.append(
+                (len(self._passages) + 1, *passage_values(passage), literal, length)
+            )
+        for table, records in (("figures", figures), ("refs", references)):
+            rows = self._records[table]
+            for record in records:
+                rows.append((len(rows) + 1, *(getattr(record, f.name) for f in fields(record))))
+
+    def add_names(self, forms: dict[str, tuple[str, int]]) -> None:
+        self._names.extend((folded, form, count) for folded, (form, count) in forms.items())
+
+    def finish(self, vectors: np.ndarray) -> None:
+        if len(vectors) != len(self._passages):
+            raise ValueError(f"{len(vectors)} vectors for {len(self._passages)} passages")
+        s = sql.Identifier(self.build_id)
+        with connect(self.url) as connection:
+            connection.execute("SET maintenance_work_mem = '512MB'")
+            with connection.transaction():
+                for statement in build_tables(self.build_id, self.dimension):
+                    connection.execute(statement)
+                self._copy(connection, sql.SQL("{}.documents").format(s), self._documents)
+                self._copy(
+                    connection,
+                    sql.SQL("{}.passages").format(s),
+                    (
+                        (*row, _vector_text(vector))
+                        for row, vector in zip(self._passages, vectors, strict=True)
+                    ),
+                )
+                self._copy(connection, sql.SQL("{}.names").format(s), self._names)
+                for table, rows in self._records.items():
+                    self._copy(connection, sql.SQL("{}.{}").format(s, sql.Identifier(table)), rows)
+                for statement in build_indexes(self.build_id):
+                    connection.execute(statement)
+
+    @staticmethod
+    def _copy(connection: psycopg.Connection, table: sql.Composable, rows: Any) -> None:
+        with connection.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(table)) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def checksums(self) -> dict[str, str]:
+        return {}  # the database checks its own pages; open() compares row counts instead
+
+
+def _vector_text(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{float(x):.7g}" for x in vector) + "]"
+
+
+class PostgresStore:
+    """Read side of one build. Safe to share between request threads (a connection pool)."""
+
+    def __init__(self, url: str, build_id: str) -> None:
+        from pgvector.psycopg import register_vector
+
+        def configure(connection: psycopg.Connection) -> None:
+            register_vector(connection)
+            connection.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
+            # filtered vector searches keep scanning the graph until enough rows pass
+            connection.execute("SET hnsw.iterative_scan = relaxed_order")
+            connection.commit()
+
+        self.build_id = build_id
+        self._schema = sql.Identifier(build_id)
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={"autocommit": True},
+            configure=configure,
+            open=True,
+            name=f"healthqa-{build_id}",
+        )
+        self._documents: dict[str, Document] | None = None
+        self._counts: dict[str, dict[str, int]] | None = None
+        self._statistics: tuple[int, float] | None = None
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _rows(self, statement: sql.Composable, params: Any = None) -> list[tuple[Any, ...]]:
+        with self._pool.connection() as connection:
+            return connection.execute(statement, params).fetchall()
+
+    def _table(self, name: str) -> sql.Composed:
+        return sql.SQL("{}.{}").format(self._schema, sql.Identifier(name))
+
+    def verify_counts(self, expected: dict[str, int]) -> None:
+        tables = {"documents": "documents", "passages": "passages", "figures": "figures"}
+        tables["references"] = "refs"
+        for kind, table in tables.items():
+            try:
+                found = self._rows(sql.SQL("SELECT count(*) FROM {}").format(self._table(table)))
+            except psycopg.Error as error:
+                raise IndexCorruptError(
+                    f"build {self.build_id} is damaged ({error}): run `healthqa index --rebuild`"
+                ) from error
+            if kind in expected and found[0][0] != expected[kind]:
+                raise IndexCorruptError(
+                    f"build {self.build_id} has {found[0][0]} {kind}, its manifest says "
+                    f"{expected[kind]}: run `healthqa index --rebuild`"
+                )
+
+    # documents and passages
+
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            rows = self._rows(
+                sql.SQL(
+                    "SELECT doc_id, source, content_hash, text, attributes FROM {} "
+                    'ORDER BY source COLLATE "C"'
+                ).format(self._table("documents"))
+            )
+            self._documents = {row[0]: document_from_row(row) for row in rows}
+        return list(self._documents.values())
+
+    def document(self, doc_id: str) -> Document | None:
+        self.documents()
+        assert self._documents is not None
+        return self._documents.get(doc_id)
+
+    def passage_count(self) -> int:
+        return self._statistics_of()[0]
+
+    def passages(self, passage_ids: Sequence[str]) -> list[Passage]:
+        if not passage_ids:
+            return []
+        rows = self._rows(
+            sql.SQL("SELECT {} FROM {} WHERE passage_id = ANY(%s)").format(
+                sql.SQL(PASSAGE_COLUMNS), self._table("passages")
+            ),
+            (list(passage_ids),),
+        )
+        by_id = {row[0]: passage_from_row(row) for row in rows}
+        return [by_id[pid] for pid in passage_ids if pid in by_id]
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        rows = self._rows(
+            sql.SQL("SELECT {} FROM {} WHERE doc_id = %s ORDER BY ordinal").format(
+                sql.SQL(PASSAGE_COLUMNS), self._table("passages")
+            ),
+            (doc_id,),
+        )
+        return [passage_from_row(row) for row in rows]
+
+    # retrieval
+
+    def _statistics_of(self) -> tuple[int, float]:
+        if self._statistics is None:
+            row = self._rows(
+                sql.SQL("SELECT count(*), coalesce(avg(lex_length), 0) FROM {}").format(
+                    self._table("passages")
+                )
+            )[0]
+            self._statistics = (int(row[0]), float(row[1]) or 1.0)
+        return self._statistics
+
+    def lexical_search(
+        self, query: LexicalQuery, k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        found = phrases(query)
+        if not found or doc_ids == []:
+            return []
+        statement, params = bm25_statement(self.build_id, found, filtered=doc_ids is not None)
+        total, average_length = self._statistics_of()
+        params.update(total=total, avgdl=average_length, preselect=max(PRESELECT, k))
+        if doc_ids is not None:
+            params["doc_ids"] = list(doc_ids)
+        rows = self._rows(statement, params)
+        return exact_bm25(rows, found, total, average_length)[:k]
+
+    def dense_search(
+        self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        if doc_ids == []:
+            return []
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        where = sql.SQL("WHERE doc_id = ANY(%(doc_ids)s) ") if doc_ids is not None else sql.SQL("")
+        statement = sql.SQL(
+            "SELECT passage_id, -(embedding <#> %(v)s) AS score FROM {} {}"
+            "ORDER BY embedding <#> %(v)s LIMIT %(k)s"
+        ).format(self._table("passages"), where)
+        rows = self._rows(statement, {"v": query, "k": k, "doc_ids": list(doc_ids or [])})
+        # relaxed iterative scans may return a few rows out of order
+        return sorted(((pid, float(score)) for pid, score in rows), key=lambda r: -r[1])
+
+    # extracted facts
+
+    def figures(
+        self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
+    ) -> list[Figure]:
+        return self._records("figures", Figure, doc_id=doc_id, passage_id=passage_ids)
+
+    def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
+        return self._records("refs", Reference, doc_id=doc_id, code=[code] if code else None)
+
+    def _records(self, table: str, record_type: type, **conditions: Any) -> list[Any]:
+        names = [f.name for f in fields(record_type)]
+        clauses = []
+        params: list[object] = []
+        for column, value in conditions.items():
+            if value is None:
+                continue
+            clauses.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(column)))
+            params.append([value] if isinstance(value, str) else list(value))
+        where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")
+        statement = sql.SQL(
+            'SELECT {} FROM {}{} ORDER BY doc_id COLLATE "C", start, ordinal'
+        ).format(sql.SQL(", ").join(map(sql.Identifier, names)), self._table(table), where)
+        return [
+            record_type(**dict(zip(names, row, strict=True)))
+            for row in self._rows(statement, params)
+        ]
+
+    def document_counts(self) -> dict[str, dict[str, int]]:
+        if self._counts is None:
+            counts: dict[str, dict[str, int]] = {}
+            for kind, table in (("passages", "passages"), ("figures", "figures")) + (
+                ("references", "refs"),
+            ):
+                rows = self._rows(
+                    sql.SQL("SELECT doc_id, count(*) FROM {} GROUP BY doc_id").format(
+                        self._table(table)
+                    )
+                )
+                counts[kind] = {doc_id: int(n) for doc_id, n in rows}
+            self._counts = counts
+        return self._counts
+
+    def name_forms(self) -> dict[str, str]:
+        rows = self._rows(sql.SQL("SELECT folded, form FROM {}").format(self._table("names")))
+        return dict(rows)

@@ -1,0 +1,171 @@
+"""Lexical search in PostgreSQL that ranks like the embedded store's FTS5 bm25.
+
+PostgreSQL has no Vietnamese text search configuration, and its `simple` parser would split the
+underthesea words ("bảo_hiểm") the indexer already made. So the tsvector is written directly: the
+three lexical fields' tokens (cut the way FTS5's unicode61 tokenizer cuts them) with positions and
+a weight label per field (A syllables, B words, C accent-folded). A query term is a phrase
+(`'bao':A <-> 'phủ':A`) restricted to its field's label. Ranking is Okapi BM25 as FTS5 computes it
+(k1 1.2, b 0.75, idf floored at 1e-6, field weights 1 / 1 / 0.6). PostgreSQL does not count how
+often a phrase occurs in a row, so one statement ranks the matching passages as if each phrase
+occurred once and returns the best `PRESELECT` of them with their tsvectors; the exact BM25, with
+phrase frequencies counted from the positions, then orders those.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from psycopg import sql
+
+from indexer.store.base import LexicalQuery
+from indexer.store.sqlite_faiss import FIELD_WEIGHTS
+from indexer.tokens import LexicalFields
+
+TOKEN = re.compile(r"\w+")
+FIELD_LABELS = ("A", "B", "C")  # syllables, words, folded
+K1 = 1.2
+B = 0.75
+MAX_POSITION = 16_383  # PostgreSQL's limit; later positions are kept at it
+PRESELECT = 200  # passages ranked exactly per query
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased runs of letters, digits and '_' — FTS5 unicode61 with tokenchars '_'."""
+    return TOKEN.findall(text.lower())
+
+
+def _quoted(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(fields: LexicalFields) -> tuple[str, int]:
+    """The passage's tsvector in PostgreSQL's text form, and its length in tokens."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, label in zip(
+        (fields.syllables, fields.words, fields.folded), FIELD_LABELS, strict=True
+    ):
+        for token in tokens(text):
+            position += 1
+            positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{label}")
+    literal = " ".join(f"{_quoted(token)}:{','.join(at)}" for token, at in positions.items())
+    return literal, position
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tsquery: str  # e.g. 'bao':A <-> 'phủ':A
+    weight: float
+    tokens: tuple[str, ...]
+    label: str
+
+
+def phrases(query: LexicalQuery) -> list[Phrase]:
+    found: list[Phrase] = []
+    for terms, label, weight in zip(
+        (query.syllables, query.words, query.folded), FIELD_LABELS, FIELD_WEIGHTS, strict=True
+    ):
+        seen: set[str] = set()
+        for term in terms:
+            parts = tokens(term)
+            if not parts:
+                continue
+            tsquery = " <-> ".join(f"{_quoted(part)}:{label}" for part in parts)
+            if tsquery not in seen:
+                seen.add(tsquery)
+                found.append(Phrase(tsquery, weight, tuple(parts), label))
+    return found
+
+
+def bm25_statement(
+    schema: str, found: list[Phrase], *, filtered: bool
+) -> tuple[sql.Composed, dict[str, object]]:
+    """One statement: the passages matching any phrase, each phrase's document frequency over
+    the whole build (as FTS5 counts it) and their BM25 sum. The caller adds the parameters
+    `total` (passages), `avgdl` (mean tokens per passage), `preselect` and, when filtered,
+    `doc_ids`."""
+    s = sql.Identifier(schema)
+    n = len(found)
+    matches = sql.SQL(", ").join(
+        sql.SQL("lex @@ {}::tsquery").format(sql.Placeholder(f"q{i}")) for i in range(1, n + 1)
+    )
+    counts = sql.SQL(", ").join(
+        sql.SQL("count(*) FILTER (WHERE m[{}])").format(sql.Literal(i)) for i in range(1, n + 1)
+    )
+    terms = sql.SQL(" + ").join(
+        sql.SQL(
+            "CASE WHEN m[{i}] THEN greatest(ln((%(total)s - d[{i}] + 0.5) / (d[{i}] + 0.5)), 1e-6)"
+            " * {w} * {k1plus} / ({w} + {k1} * (1 - {b} + {b} * lex_length / %(avgdl)s))"
+            " ELSE 0 END"
+        ).format(
+            i=sql.Literal(i),
+            w=sql.Literal(phrase.weight),
+            k1plus=sql.Literal(K1 + 1),
+            k1=sql.Literal(K1),
+            b=sql.Literal(B),
+        )
+        for i, phrase in enumerate(found, start=1)
+    )
+    where = sql.SQL(" WHERE doc_id = ANY(%(doc_ids)s)") if filtered else sql.SQL("")
+    statement = sql.SQL(
+        "WITH hits AS MATERIALIZED ("
+        "SELECT id, passage_id, doc_id, lex_length, ARRAY[{matches}] AS m "
+        "FROM {s}.passages WHERE lex @@ %(any)s::tsquery), "
+        "df AS (SELECT ARRAY[{counts}]::double precision[] AS d FROM hits), "
+        "best AS (SELECT id, passage_id, lex_length, d, {terms} AS score FROM hits, df{where} "
+        "ORDER BY score DESC, id LIMIT %(preselect)s) "
+        "SELECT b.passage_id, b.lex_length, "
+        "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
+        "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
+        "WHERE u.lexeme = ANY(%(needed)s)), b.d, b.score "
+        "FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
+    ).format(matches=matches, counts=counts, s=s, terms=terms, where=where)
+    params: dict[str, object] = {f"q{i}": p.tsquery for i, p in enumerate(found, start=1)}
+    params["any"] = " | ".join(f"({p.tsquery})" for p in found)
+    params["needed"] = sorted({token for p in found for token in p.tokens})
+    return statement, params
+
+
+def positions(entries: Sequence[str]) -> dict[tuple[str, str], set[int]]:
+    """(token, field label) → positions, from `lexeme:1,5,9:AAC` entries (the query's tokens
+    only, as unnest(tsvector) gives them)."""
+    found: dict[tuple[str, str], set[int]] = {}
+    for entry in entries:
+        token, numbers, labels = entry.rsplit(":", 2)
+        for number, label in zip(numbers.split(","), labels, strict=True):
+            found.setdefault((token, label), set()).add(int(number))
+    return found
+
+
+def phrase_frequency(at: dict[tuple[str, str], set[int]], phrase: Phrase) -> int:
+    starts = at.get((phrase.tokens[0], phrase.label), set())
+    for offset, token in enumerate(phrase.tokens[1:], start=1):
+        following = at.get((token, phrase.label), set())
+        starts = {p for p in starts if p + offset in following}
+    return len(starts)
+
+
+def exact_bm25(
+    rows: Sequence[tuple[str, int, Sequence[str], Sequence[float], float]],
+    found: Sequence[Phrase],
+    total: int,
+    average_length: float,
+) -> list[tuple[str, float]]:
+    """The preselected passages ordered by BM25 with real phrase frequencies, best first."""
+    scored = []
+    for order, (passage_id, length, entries, frequencies, _) in enumerate(rows):
+        at = positions(entries)
+        norm = K1 * (1 - B + B * length / average_length)
+        score = 0.0
+        for phrase, documents in zip(found, frequencies, strict=True):
+            tf = phrase_frequency(at, phrase)
+            if tf:
+                idf = max(math.log((total - documents + 0.5) / (documents + 0.5)), 1e-6)
+                weighted = phrase.weight * tf
+                score += idf * weighted * (K1 + 1) / (weighted + norm)
+        scored.append((score, order, passage_id))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(passage_id, score) for score, _, passage_id in scored]

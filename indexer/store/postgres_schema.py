@@ -1,0 +1,165 @@
+"""The PostgreSQL layout: versioned migrations of the `healthqa` schema (builds, the current-build
+pointer, feedback), and the tables of one build, each build in a schema of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import psycopg
+from psycopg import sql
+
+from indexer.models import Figure, Reference
+
+CONTROL_SCHEMA = "healthqa"
+# pg_advisory_lock keys: one migrator at a time, one builder at a time (across machines).
+MIGRATION_LOCK = 72_410_001
+BUILD_LOCK = 72_410_002
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "pgvector, builds and the current-build pointer",
+        """
+        CREATE EXTENSION IF NOT EXISTS vector;
+        CREATE TABLE healthqa.builds (
+            build_id text PRIMARY KEY,
+            state text NOT NULL CHECK (state IN ('building', 'ready')),
+            manifest jsonb,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE healthqa.current (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            build_id text NOT NULL REFERENCES healthqa.builds
+        );
+        """,
+    ),
+    Migration(
+        2,
+        "officials' feedback on answers",
+        """
+        CREATE TABLE healthqa.feedback (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            created_at text NOT NULL,
+            question text NOT NULL,
+            answer text NOT NULL,
+            citations jsonb NOT NULL,
+            rating text NOT NULL CHECK (rating IN ('up', 'down')),
+            comment text
+        );
+        """,
+    ),
+)
+
+
+class SchemaTooNewError(RuntimeError):
+    pass
+
+
+def migrate(connection: psycopg.Connection) -> int:
+    """Bring the control schema up to the newest migration; safe when several processes start
+    at once. Returns the schema version."""
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {CONTROL_SCHEMA}")
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {CONTROL_SCHEMA}.migrations ("
+            "version integer PRIMARY KEY, description text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        row = connection.execute(
+            f"SELECT coalesce(max(version), 0) FROM {CONTROL_SCHEMA}.migrations"
+        ).fetchone()
+        applied = int(row[0]) if row else 0
+        newest = MIGRATIONS[-1].version
+        if applied > newest:
+            raise SchemaTooNewError(
+                f"the database's healthqa schema is at version {applied}, this code knows up to "
+                f"{newest}: upgrade healthqa"
+            )
+        for migration in MIGRATIONS:
+            if migration.version <= applied:
+                continue
+            connection.execute(migration.statements)  # type: ignore[arg-type] - our own DDL
+            connection.execute(
+                f"INSERT INTO {CONTROL_SCHEMA}.migrations (version, description) VALUES (%s, %s)",
+                (migration.version, migration.description),
+            )
+    return newest
+
+
+def _column_type(annotation: object) -> str:
+    text = str(annotation)
+    if text.startswith("bool"):
+        return "boolean"
+    if text.startswith("float"):
+        return "double precision"
+    if text.startswith("int"):
+        return "bigint"
+    return "text"
+
+
+def record_columns(record_type: type) -> list[tuple[str, str]]:
+    return [(f.name, _column_type(f.type)) for f in fields(record_type)]
+
+
+RECORD_TABLES: dict[str, type] = {"figures": Figure, "refs": Reference}
+
+
+def build_tables(schema: str, dimension: int) -> list[sql.Composed]:
+    """The tables one build fills (indexes come after the data is loaded)."""
+    s = sql.Identifier(schema)
+    statements = [
+        sql.SQL("CREATE SCHEMA {}").format(s),
+        sql.SQL(
+            "CREATE TABLE {}.documents (doc_id text PRIMARY KEY, source text NOT NULL, "
+            "content_hash text NOT NULL, text text NOT NULL, attributes jsonb NOT NULL)"
+        ).format(s),
+        sql.SQL(
+            "CREATE TABLE {}.passages (id integer PRIMARY KEY, passage_id text NOT NULL, "
+            "doc_id text NOT NULL, ordinal integer NOT NULL, kind text NOT NULL, "
+            'section jsonb NOT NULL, start integer NOT NULL, "end" integer NOT NULL, '
+            "text text NOT NULL, context text NOT NULL, lex tsvector NOT NULL, "
+            "lex_length integer NOT NULL, embedding vector({}) NOT NULL)"
+        ).format(s, sql.Literal(dimension)),
+        sql.SQL(
+            "CREATE TABLE {}.names (folded text PRIMARY KEY, form text NOT NULL, "
+            "count integer NOT NULL)"
+        ).format(s),
+    ]
+    for table, record_type in RECORD_TABLES.items():
+        columns = sql.SQL(", ").join(
+            sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
+            for name, kind in record_columns(record_type)
+        )
+        statements.append(
+            sql.SQL("CREATE TABLE {}.{} (ordinal integer PRIMARY KEY, {})").format(
+                s, sql.Identifier(table), columns
+            )
+        )
+    return statements
+
+
+def build_indexes(schema: str) -> list[sql.Composed]:
+    s = sql.Identifier(schema)
+    return [
+        sql.SQL("CREATE UNIQUE INDEX ON {}.passages (passage_id)").format(s),
+        sql.SQL("CREATE INDEX ON {}.passages (doc_id, ordinal)").format(s),
+        sql.SQL("CREATE INDEX ON {}.passages USING gin (lex)").format(s),
+        sql.SQL(
+            "CREATE INDEX ON {}.passages USING hnsw (embedding vector_ip_ops) "
+            "WITH (m = 16, ef_construction = 64)"
+        ).format(s),
+        sql.SQL("CREATE INDEX ON {}.figures (doc_id)").format(s),
+        sql.SQL("CREATE INDEX ON {}.figures (passage_id)").format(s),
+        sql.SQL("CREATE INDEX ON {}.refs (doc_id)").format(s),
+        sql.SQL("CREATE INDEX ON {}.refs (code)").format(s),
+        sql.SQL("ANALYZE {}.passages").format(s),
+    ]
