@@ -83,48 +83,47 @@ def phrases(query: LexicalQuery) -> list[Phrase]:
 def bm25_statement(
     schema: str, found: list[Phrase], *, filtered: bool
 ) -> tuple[sql.Composed, dict[str, object]]:
-    """One statement: the passages matching any phrase, each phrase's document frequency over
-    the whole build (as FTS5 counts it) and their BM25 sum. The caller adds the parameters
+    """One statement: each phrase's matching passages (one index scan per phrase, so the work
+    follows the phrases' posting lists, not passages × phrases), its document frequency over the
+    whole build (as FTS5 counts it) and the BM25 sum per passage. The caller adds the parameters
     `total` (passages), `avgdl` (mean tokens per passage), `preselect` and, when filtered,
     `doc_ids`."""
     s = sql.Identifier(schema)
-    n = len(found)
-    matches = sql.SQL(", ").join(
-        sql.SQL("lex @@ {}::tsquery").format(sql.Placeholder(f"q{i}")) for i in range(1, n + 1)
-    )
-    counts = sql.SQL(", ").join(
-        sql.SQL("count(*) FILTER (WHERE m[{}])").format(sql.Literal(i)) for i in range(1, n + 1)
-    )
-    terms = sql.SQL(" + ").join(
+    matches = sql.SQL(" UNION ALL ").join(
         sql.SQL(
-            "CASE WHEN m[{i}] THEN greatest(ln((%(total)s - d[{i}] + 0.5) / (d[{i}] + 0.5)), 1e-6)"
-            " * {w} * {k1plus} / ({w} + {k1} * (1 - {b} + {b} * lex_length / %(avgdl)s))"
-            " ELSE 0 END"
-        ).format(
-            i=sql.Literal(i),
-            w=sql.Literal(phrase.weight),
-            k1plus=sql.Literal(K1 + 1),
-            k1=sql.Literal(K1),
-            b=sql.Literal(B),
-        )
+            "SELECT {i} AS i, id, doc_id, lex_length FROM {s}.passages WHERE lex @@ {q}::tsquery"
+        ).format(i=sql.Literal(i), s=s, q=sql.Placeholder(f"q{i}"))
+        for i in range(1, len(found) + 1)
+    )
+    weights = sql.SQL(", ").join(
+        sql.SQL("({}, {})").format(sql.Literal(i), sql.Literal(phrase.weight))
         for i, phrase in enumerate(found, start=1)
     )
-    where = sql.SQL(" WHERE doc_id = ANY(%(doc_ids)s)") if filtered else sql.SQL("")
+    where = sql.SQL(" WHERE m.doc_id = ANY(%(doc_ids)s)") if filtered else sql.SQL("")
     statement = sql.SQL(
-        "WITH hits AS MATERIALIZED ("
-        "SELECT id, passage_id, doc_id, lex_length, ARRAY[{matches}] AS m "
-        "FROM {s}.passages WHERE lex @@ %(any)s::tsquery), "
-        "df AS (SELECT ARRAY[{counts}]::double precision[] AS d FROM hits), "
-        "best AS (SELECT id, passage_id, lex_length, d, {terms} AS score FROM hits, df{where} "
-        "ORDER BY score DESC, id LIMIT %(preselect)s) "
-        "SELECT b.passage_id, b.lex_length, "
+        "WITH m AS MATERIALIZED ({matches}), "
+        "df AS (SELECT i, count(*)::double precision AS n FROM m GROUP BY i), "
+        "w (i, w) AS (VALUES {weights}), "
+        "best AS (SELECT m.id, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6) "
+        "* w.w * {k1plus} / (w.w + {k1} * (1 - {b} + {b} * m.lex_length / %(avgdl)s))) AS score "
+        "FROM m JOIN df USING (i) JOIN w USING (i){where} "
+        "GROUP BY m.id ORDER BY score DESC, m.id LIMIT %(preselect)s) "
+        "SELECT p.passage_id, p.lex_length, "
         "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
         "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
-        "WHERE u.lexeme = ANY(%(needed)s)), b.d, b.score "
-        "FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
-    ).format(matches=matches, counts=counts, s=s, terms=terms, where=where)
+        "WHERE u.lexeme = ANY(%(needed)s)), "
+        "(SELECT array_agg(coalesce(df.n, 0) ORDER BY w.i) FROM w LEFT JOIN df USING (i)), "
+        "b.score FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
+    ).format(
+        matches=matches,
+        weights=weights,
+        where=where,
+        s=s,
+        k1plus=sql.Literal(K1 + 1),
+        k1=sql.Literal(K1),
+        b=sql.Literal(B),
+    )
     params: dict[str, object] = {f"q{i}": p.tsquery for i, p in enumerate(found, start=1)}
-    params["any"] = " | ".join(f"({p.tsquery})" for p in found)
     params["needed"] = sorted({token for p in found for token in p.tokens})
     return statement, params
 
