@@ -724,7 +724,8 @@ def feedback_to_eval(
 
     settings = load_settings(index_dir=index_dir, store=store)
     try:
-        rows = read_feedback(db or settings.feedback_db, None if db else settings.store)
+        database = settings.feedback_store or settings.store
+        rows = read_feedback(db or settings.feedback_db, None if db else database)
     except FeedbackUnavailableError as error:
         raise fail(str(error)) from error
     index_store = None

@@ -59,8 +59,8 @@ class FeedbackStore(Protocol):
 
 
 def open_feedback_store(settings: Settings) -> FeedbackStore:
-    if settings.store:
-        return PostgresFeedbackStore(settings.store)
+    if settings.feedback_store or settings.store:
+        return PostgresFeedbackStore(settings.feedback_store or settings.store or "")
     return SqliteFeedbackStore(settings.feedback_db)
 
 

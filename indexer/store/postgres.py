@@ -273,10 +273,6 @@ class PostgresStore:
 
         def configure(connection: psycopg.Connection) -> None:
             register_vector(connection)
-            connection.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
-            # filtered vector searches keep scanning the graph until enough rows pass
-            connection.execute("SET hnsw.iterative_scan = relaxed_order")
-            connection.commit()
 
         self.build_id = build_id
         self._schema = sql.Identifier(build_id)
@@ -398,7 +394,13 @@ class PostgresStore:
             "SELECT passage_id, -(embedding <#> %(v)s) AS score FROM {} {}"
             "ORDER BY embedding <#> %(v)s LIMIT %(k)s"
         ).format(self._table("passages"), where)
-        rows = self._rows(statement, {"v": query, "k": k, "doc_ids": list(doc_ids or [])})
+        params = {"v": query, "k": k, "doc_ids": list(doc_ids or [])}
+        with self._pool.connection() as connection, connection.transaction():
+            # SET LOCAL: holds for this transaction only, so it also works behind PgBouncer in
+            # transaction mode; filtered searches keep walking the graph until enough rows pass
+            connection.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+            connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            rows = connection.execute(statement, params).fetchall()
         # relaxed iterative scans may return a few rows out of order
         return sorted(((pid, float(score)) for pid, score in rows), key=lambda r: -r[1])
 

@@ -63,9 +63,25 @@ class SchemaTooNewError(RuntimeError):
     pass
 
 
+def applied_version(connection: psycopg.Connection) -> int:
+    """The newest migration applied (0 for a fresh database); reads only, so it works on a
+    read replica too."""
+    row = connection.execute(f"SELECT to_regclass('{CONTROL_SCHEMA}.migrations')").fetchone()
+    if row is None or row[0] is None:
+        return 0
+    row = connection.execute(
+        f"SELECT coalesce(max(version), 0) FROM {CONTROL_SCHEMA}.migrations"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def migrate(connection: psycopg.Connection) -> int:
     """Bring the control schema up to the newest migration; safe when several processes start
-    at once. Returns the schema version."""
+    at once, and writes nothing when the schema is already current (as on a read replica,
+    whose primary was migrated). Returns the schema version."""
+    newest = MIGRATIONS[-1].version
+    if _checked(applied_version(connection)) == newest:
+        return newest
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {CONTROL_SCHEMA}")
@@ -74,16 +90,7 @@ def migrate(connection: psycopg.Connection) -> int:
             "version integer PRIMARY KEY, description text NOT NULL, "
             "applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        row = connection.execute(
-            f"SELECT coalesce(max(version), 0) FROM {CONTROL_SCHEMA}.migrations"
-        ).fetchone()
-        applied = int(row[0]) if row else 0
-        newest = MIGRATIONS[-1].version
-        if applied > newest:
-            raise SchemaTooNewError(
-                f"the database's healthqa schema is at version {applied}, this code knows up to "
-                f"{newest}: upgrade healthqa"
-            )
+        applied = _checked(applied_version(connection))  # another process may have gone first
         for migration in MIGRATIONS:
             if migration.version <= applied:
                 continue
@@ -93,6 +100,16 @@ def migrate(connection: psycopg.Connection) -> int:
                 (migration.version, migration.description),
             )
     return newest
+
+
+def _checked(applied: int) -> int:
+    newest = MIGRATIONS[-1].version
+    if applied > newest:
+        raise SchemaTooNewError(
+            f"the database's healthqa schema is at version {applied}, this code knows up to "
+            f"{newest}: upgrade healthqa"
+        )
+    return applied
 
 
 def _column_type(annotation: object) -> str:

@@ -278,3 +278,13 @@ def test_feedback_is_kept_in_the_database_for_every_process(postgres_url):
         question="Tỷ lệ BHYT?", answer="95%", citations=["d:3"], rating="up"
     )
     assert PostgresFeedbackStore(url).all() == [saved]
+
+
+def test_a_migrated_database_is_only_read_at_start_up(postgres_url):
+    """A service pointed at a read replica must start: nothing is written when migrations are
+    current."""
+    url = new_database(postgres_url, "replica")
+    with psycopg.connect(url, autocommit=True) as connection:
+        migrate(connection)
+        connection.execute("SET default_transaction_read_only = on")
+        assert migrate(connection) == MIGRATIONS[-1].version
