@@ -18,9 +18,10 @@ from indexer.abbreviations import abbreviations, expansions
 from indexer.clean import clean_text
 from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
-from indexer.load import LoadError, corpus_files, file_hash, load_file, read_sidecar
+from indexer.load import LoadError, corpus_files, doc_id_for, file_hash, load_file, read_sidecar
 from indexer.manifest import PIPELINE_VERSION, Manifest
 from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
+from indexer.processed_cache import PROCESSED_CACHE_FILE, ProcessedCache, processed_key
 from indexer.store.base import IndexLocation
 from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, current_build re-exported
     BUILDS_DIR,
@@ -30,7 +31,7 @@ from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, cur
 )
 from indexer.store.locations import location_for
 from indexer.structure import fixed_windows, structure
-from indexer.tokens import fold, lexical_fields
+from indexer.tokens import LexicalFields, fold, lexical_fields
 
 CACHE_FILE = "embedding-cache.sqlite"
 # Capitalised syllable runs ("Cần Đước", "Sở Y tế") whose accents restore unaccented questions.
@@ -45,6 +46,7 @@ class ProcessedDocument:
     passages: tuple[Passage, ...]
     figures: tuple[Figure, ...]
     references: tuple[Reference, ...]
+    lexical: tuple[LexicalFields, ...] = ()  # per passage, of its indexed text
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class BuildReport:
     figures: int = 0
     references: int = 0
     embedded: int = 0  # passages that had to be embedded (not in the cache)
+    processed: int = 0  # documents that had to be processed (new or changed since last build)
     seconds: float = 0.0
     attributes: tuple[tuple[str, DocumentAttributes], ...] = ()
     skipped: tuple[str, ...] = field(default_factory=tuple)  # files that could not be read
@@ -172,15 +175,20 @@ def build_index(
                 where=_where(location, build_id),
             )
         fingerprint = corpus_fingerprint(corpus_dir)
-        processed, skipped = _process_corpus(corpus_dir, progress, chunking)
+        processed, skipped, fresh = _process_corpus(
+            corpus_dir,
+            fingerprint,
+            ProcessedCache(index_dir / PROCESSED_CACHE_FILE),
+            progress,
+            chunking,
+        )
         embedder = embedder_factory()
         writer = location.new_writer(embedder.dimension)
         try:
             texts = []
             for item in processed:
-                lexical = [lexical_fields(indexed_text(item.document, p)) for p in item.passages]
                 writer.add_document(
-                    item.document, item.passages, lexical, item.figures, item.references
+                    item.document, item.passages, item.lexical, item.figures, item.references
                 )
                 texts.extend(indexed_text(item.document, p) for p in item.passages)
             writer.add_names(_name_forms(item.document.text for item in processed))
@@ -222,6 +230,7 @@ def build_index(
         figures=counts["figures"],
         references=counts["references"],
         embedded=embedded,
+        processed=fresh,
         seconds=time.perf_counter() - started,
         attributes=tuple((item.document.source, item.document.attributes) for item in processed),
         skipped=tuple(skipped),
@@ -229,23 +238,52 @@ def build_index(
 
 
 def _process_corpus(
-    corpus_dir: Path, progress: bool, chunking: Chunking
-) -> tuple[list[ProcessedDocument], list[str]]:
+    corpus_dir: Path,
+    fingerprint: dict[str, str],
+    cache: ProcessedCache,
+    progress: bool,
+    chunking: Chunking,
+) -> tuple[list[ProcessedDocument], list[str], int]:
+    """Every readable document processed (from the cache when unchanged), the files skipped with
+    the reason, and how many documents had to be processed now."""
     processed: list[ProcessedDocument] = []
     skipped: list[str] = []
+    used: list[str] = []
+    fresh = 0
     seen_ids: Counter[str] = Counter()
-    files = corpus_files(corpus_dir)
-    for path in tqdm(files, desc="reading documents", unit="doc", disable=not progress):
-        try:
-            source = load_file(path, corpus_dir)
-        except LoadError as error:
-            skipped.append(str(error))
-            continue
-        seen_ids[source.doc_id] += 1
-        if seen_ids[source.doc_id] > 1:  # "a.txt" and "a.pdf" side by side
-            source = replace(source, doc_id=f"{source.doc_id}-{seen_ids[source.doc_id]}")
-        processed.append(process(source, chunking))
-    return processed, skipped
+    try:
+        for path in tqdm(
+            corpus_files(corpus_dir), desc="reading documents", unit="doc", disable=not progress
+        ):
+            relative = path.relative_to(corpus_dir).as_posix()
+            doc_id = doc_id_for(Path(relative))
+            # "a.txt" and "a.pdf" side by side: the second is "a-2"
+            occurrence = seen_ids[doc_id] + 1
+            final_id = doc_id if occurrence == 1 else f"{doc_id}-{occurrence}"
+            key = processed_key(relative, fingerprint.get(relative, ""), final_id, chunking)
+            item = cache.get(key)
+            if item is None:
+                try:
+                    source = load_file(path, corpus_dir)
+                except LoadError as error:
+                    skipped.append(str(error))
+                    continue
+                item = with_lexical_fields(process(replace(source, doc_id=final_id), chunking))
+                cache.put(key, item)
+                fresh += 1
+            seen_ids[doc_id] += 1
+            used.append(key)
+            processed.append(item)
+        cache.keep_only(used)
+    finally:
+        cache.close()
+    return processed, skipped, fresh
+
+
+def with_lexical_fields(item: ProcessedDocument) -> ProcessedDocument:
+    """The passages' lexical fields (underthesea segmentation: the slow part of processing)."""
+    lexical = tuple(lexical_fields(indexed_text(item.document, p)) for p in item.passages)
+    return replace(item, lexical=lexical)
 
 
 def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:

@@ -179,8 +179,32 @@ def test_editing_a_sidecar_rebuilds_the_index(build, corpus):
     (corpus / "ke-hoach-bhyt.meta.toml").write_text('province = "Long An"\n', encoding="utf-8")
     second = build()
     assert second.status == "built"
+    assert second.processed == 1
     assert dict(second.attributes)["ke-hoach-bhyt.txt"].province == "Long An"
     assert second.directory != first.directory
+
+
+def test_only_a_new_or_changed_document_is_processed_again(build, corpus, index_dir):
+    first = build()
+    assert first.processed == first.documents
+    (corpus / "ke-hoach-phong-chong-lao.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
+    added = build()
+    assert (added.processed, added.documents) == (1, first.documents + 1)
+    (corpus / "ke-hoach-phong-chong-lao.txt").write_text(NEW_DOCUMENT + "\nGhi chú.\n", encoding="utf-8")
+    assert build().processed == 1
+    (corpus / "ke-hoach-phong-chong-lao.txt").unlink()
+    removed = build()
+    assert (removed.processed, removed.documents) == (0, first.documents)
+    # what comes back from the cache is what processing makes
+    index = open_index(index_dir, MODEL_ID)
+    passages = {d.doc_id: index.store.passages_of(d.doc_id) for d in index.store.documents()}
+    index.store.close()
+    fresh = build(force=True, chunking="fixed")
+    assert fresh.processed == first.documents  # another chunking is another processing
+    build(force=True)
+    index = open_index(index_dir, MODEL_ID)
+    assert {d.doc_id: index.store.passages_of(d.doc_id) for d in index.store.documents()} == passages
+    index.store.close()
 
 
 # Crashes and atomic swaps
