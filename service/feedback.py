@@ -147,3 +147,23 @@ class PostgresFeedbackStore(_SqlFeedbackStore):
 
     def _connection(self) -> AbstractContextManager[Any]:
         return self._database.connection()
+
+    def add(
+        self,
+        *,
+        question: str,
+        answer: str,
+        citations: Sequence[str],
+        rating: Rating,
+        comment: str | None = None,
+    ) -> Feedback:
+        """As typed, but for NUL (PostgreSQL text cannot hold it), kept as U+FFFD."""
+        from indexer.store.postgres import without_nul
+
+        return super().add(
+            question=without_nul(question),
+            answer=without_nul(answer),
+            citations=without_nul(list(citations)),
+            rating=rating,
+            comment=without_nul(comment),
+        )

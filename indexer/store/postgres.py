@@ -294,7 +294,7 @@ class PostgresStore:
 
     def _rows(self, statement: sql.Composable, params: Any = None) -> list[tuple[Any, ...]]:
         with self._pool.connection() as connection:
-            return connection.execute(statement, params).fetchall()
+            return connection.execute(statement, without_nul(params)).fetchall()
 
     def _table(self, name: str) -> sql.Composed:
         return sql.SQL("{}.{}").format(self._schema, sql.Identifier(name))
@@ -450,3 +450,15 @@ class PostgresStore:
     def name_forms(self) -> dict[str, str]:
         rows = self._rows(sql.SQL("SELECT folded, form FROM {}").format(self._table("names")))
         return dict(rows)
+
+
+def without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: a looked-up value with one (hostile input; stored text
+    never has one) gets U+FFFD instead, so it is searched for and simply not found."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(v) for v in value)
+    if isinstance(value, dict):
+        return {k: without_nul(v) for k, v in value.items()}
+    return value

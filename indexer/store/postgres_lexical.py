@@ -32,9 +32,13 @@ MAX_POSITION = 16_383  # PostgreSQL's limit; later positions are kept at it
 PRESELECT = 200  # passages ranked exactly per query
 
 
+MAX_LEXEME_BYTES = 2046  # PostgreSQL refuses longer words in a tsvector or tsquery
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased runs of letters, digits and '_' — FTS5 unicode61 with tokenchars '_'."""
-    return TOKEN.findall(text.lower())
+    """Lower-cased runs of letters, digits and '_' — FTS5 unicode61 with tokenchars '_' — less
+    any too long for PostgreSQL (no document or question has a real word that long)."""
+    return [t for t in TOKEN.findall(text.lower()) if len(t.encode("utf-8")) <= MAX_LEXEME_BYTES]
 
 
 def _quoted(token: str) -> str:

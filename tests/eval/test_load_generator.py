@@ -4,6 +4,7 @@ short real run against a live server."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -159,7 +160,9 @@ def test_a_short_run_against_a_live_server_makes_requests_without_errors(
     live_url, small_set, tmp_path
 ):
     out = tmp_path / "load"
-    result = runner.invoke(
+    # in a thread of its own: the browser tests' Playwright may hold this thread's event loop
+    invoke = ThreadPoolExecutor(max_workers=1).submit(
+        runner.invoke,
         app,
         [
             "--url", live_url,
@@ -172,6 +175,7 @@ def test_a_short_run_against_a_live_server_makes_requests_without_errors(
         ],
         env={"COLUMNS": "200"},
     )
+    result = invoke.result(timeout=120)
     assert result.exit_code == 0, result.output
     report = json.loads((out / "load.json").read_text(encoding="utf-8"))
     assert report["requests"] > 4 and report["error_total"] == 0 and report["target_met"]

@@ -481,6 +481,9 @@ def test_an_unauthorised_upload_is_refused_before_its_body_is_read(admin, author
         "query_string": b"", "root_path": "", "headers": headers,
         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
     }
-    anyio.run(admin.app, scope, receive, send)
+    # in a thread of its own: the browser tests' Playwright may hold this thread's event loop
+    worker = threading.Thread(target=anyio.run, args=(admin.app, scope, receive, send))
+    worker.start()
+    worker.join(timeout=30)
     assert sent[0]["status"] == 401
     assert body_reads == []

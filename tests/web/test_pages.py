@@ -293,8 +293,9 @@ def test_a_legal_basis_in_the_corpus_links_to_that_document(hostile_client):
 
 
 def test_feedback_round_trip_stores_question_answer_citations_and_comment(
-    feedback_client, feedback_db
+    feedback_client, feedback_db, seed_settings
 ):
+    in_file = seed_settings.store is None  # else in the PostgreSQL database
     assert not feedback_db.exists()  # created on first use, not at start-up
     first = {
         "question": "Tỷ lệ bảo hiểm y tế toàn dân năm 2025 của Long An là bao nhiêu?",
@@ -313,7 +314,7 @@ def test_feedback_round_trip_stores_question_answer_citations_and_comment(
     assert [r.status_code for r in created] == [201, 201]
     ids = [r.json()["id"] for r in created]
     assert ids[1] > ids[0]
-    assert feedback_db.exists()
+    assert feedback_db.exists() == in_file
 
     listed = feedback_client.get("/api/feedback").json()["feedback"]
     assert [entry["id"] for entry in listed] == ids[::-1]  # newest first

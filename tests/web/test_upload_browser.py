@@ -20,11 +20,7 @@ from service.app import create_app
 from service.engine import load_engine
 from service.settings import Settings
 from tests.conftest import CORPUS
-from tests.web import test_browser
-
-# The same session-scoped Chromium (Debian's, with its checks) and live-server helper as the chat
-browser = test_browser.browser
-served = test_browser.served
+from tests.web.live import served
 
 TOKEN = "browser-admin-token-0123456789"
 SEEDS = ("000_e10c59c27c62b5c8.txt", "003_970cdc5fae201362.txt")
