@@ -74,6 +74,10 @@ class _SqlFeedbackStore:
     def _connection(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
 
+    @staticmethod
+    def _storable(values: tuple[object, ...]) -> tuple[object, ...]:
+        return values
+
     def add(
         self,
         *,
@@ -90,7 +94,9 @@ class _SqlFeedbackStore:
                 f"INSERT INTO {self.table} "
                 f"(created_at, question, answer, citations, rating, comment) VALUES ({marks}) "
                 f"RETURNING {COLUMNS}",
-                (created_at, question, answer, json.dumps(list(citations)), rating, comment),
+                self._storable(
+                    (created_at, question, answer, json.dumps(list(citations)), rating, comment)
+                ),
             ).fetchone()
         return _entry(row)
 
@@ -148,22 +154,9 @@ class PostgresFeedbackStore(_SqlFeedbackStore):
     def _connection(self) -> AbstractContextManager[Any]:
         return self._database.connection()
 
-    def add(
-        self,
-        *,
-        question: str,
-        answer: str,
-        citations: Sequence[str],
-        rating: Rating,
-        comment: str | None = None,
-    ) -> Feedback:
+    @staticmethod
+    def _storable(values: tuple[object, ...]) -> tuple[object, ...]:
         """As typed, but for NUL (PostgreSQL text cannot hold it), kept as U+FFFD."""
         from indexer.store.postgres import without_nul
 
-        return super().add(
-            question=without_nul(question),
-            answer=without_nul(answer),
-            citations=without_nul(list(citations)),
-            rating=rating,
-            comment=without_nul(comment),
-        )
+        return without_nul(values)
