@@ -25,6 +25,10 @@ QUESTION_FRAME = frozenset(
     ).split()
 )
 FOLDED_FRAME = frozenset(fold(word) for word in QUESTION_FRAME)
+# Words that say how an indicator is measured, which documents leave out as often as they write:
+# "tỷ lệ bao phủ BHYT" is the "tỷ lệ bảo hiểm y tế toàn dân" of a plan.
+MEASURE_WORDS = frozenset({"bao phủ", "độ bao phủ", "mức độ bao phủ"})
+MEASURE_WORDS_FOLDED = frozenset(fold(word) for word in MEASURE_WORDS)
 TARGET_CUES = re.compile(r"\b(chi tieu|ke hoach|muc tieu|phan dau|target|plan(?:ned)?|goal)\b")
 RESULT_CUES = re.compile(
     r"\b(dat duoc|ket qua|thuc hien duoc|da |were|was|did|achieved|performed|given|actual)\b"
@@ -90,6 +94,8 @@ def indicator_groups(
     groups: list[TermGroup] = []
     for word in words(vietnamese) if vietnamese.strip() else []:
         written = word.replace("_", " ")
+        if written.lower() in MEASURE_WORDS or written.lower() in MEASURE_WORDS_FOLDED:
+            continue
         # "TTYT" is also "trung tâm y tế": either way of writing it covers the term
         candidates = (keep(written), keep(long_forms[written]) if written in long_forms else None)
         group = tuple(alternative for alternative in candidates if alternative)

@@ -29,6 +29,22 @@ def test_district_question_gets_the_district_figure_not_the_province_one(client)
     assert body["figures"][0]["value"] == 98
 
 
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("Tỷ lệ bao phủ BHYT năm 2025 của Long An là bao nhiêu?", 95),
+        ("ty le bao phu BHYT nam 2025 cua Long An la bao nhieu?", 95),
+        ("What is Long An's 2025 insurance-coverage target?", 95),
+        ("Tỷ lệ bao phủ BHYT năm 2025 của huyện Cần Đước?", 98),
+    ],
+)
+def test_coverage_is_a_way_of_measuring_not_a_term_the_figure_must_repeat(client, question, value):
+    """Plans write "tỷ lệ bảo hiểm y tế toàn dân"; officials ask for the "bao phủ BHYT"."""
+    body = ask(client, question)
+    assert body["answerable"] is True
+    assert body["figures"][0]["value"] == value
+
+
 def test_year_in_a_multi_year_table_picks_its_own_column(client):
     body = ask(client, "Tuổi thọ trung bình của Lai Châu năm 2025?")
     assert body["figures"][0]["value"] == 68.5
