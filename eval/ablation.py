@@ -20,7 +20,6 @@ from eval.kept_cache import build_throwaway_index
 from eval.retrieval import RetrievalReport, RetrievalScores, evaluate_retrieval
 from indexer.build import CACHE_FILE, Chunking
 from indexer.search import Fusion, Retriever, SearchMode
-from service.answer import Answerer
 from service.app import create_app
 from service.engine import Engine, load_engine
 from service.settings import Settings
@@ -66,7 +65,7 @@ def variant_retriever(base: Retriever, variant: Variant) -> Retriever:
         base.embedder,
         base.glossary,
         weights=base.weights,
-        scope_weights=base.scope_weights if variant.scope else (0.0, 0.0),
+        scope_weights=base.scope_weights if variant.scope else None,
         fusion=variant.fusion or base.fusion,
         expand=base.expand and variant.expand,
         folding=base.folding and variant.folding,
@@ -124,9 +123,9 @@ def run_ablation(
             else:
                 served = engine
                 retriever = variant_retriever(engine.retriever, variant)
-            variant_engine = replace(
-                served, retriever=retriever, answerer=Answerer(retriever, served.index.store)
-            )
+            # the served answerer's class over the variant's retriever
+            answerer = type(served.answerer)(retriever, served.index.store)
+            variant_engine = replace(served, retriever=retriever, answerer=answerer)
             passages = served.index.store.passage_count()
             try:
                 with TestClient(create_app(settings, variant_engine)) as client:

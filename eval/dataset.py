@@ -10,6 +10,7 @@ from indexer.glossary import is_english
 from indexer.tokens import has_diacritics
 
 DEFAULT_SET = Path(__file__).parent / "datasets" / "dev.jsonl"
+UNTYPED = "untyped"  # the kind of items written before kinds existed (no `kind` field)
 
 
 class DatasetError(ValueError):
@@ -23,6 +24,15 @@ class ExpectedFigure:
 
 
 @dataclass(frozen=True)
+class Trap:
+    """The tempting wrong figure of a scope-trap item (other site, level, year, or the plan
+    instead of the result)."""
+
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class EvalItem:
     item_id: str
     question: str
@@ -31,6 +41,14 @@ class EvalItem:
     answer: ExpectedFigure | None
     answerable: bool
     docs: tuple[str, ...] = ()
+    kind: str = UNTYPED
+    must_mention: tuple[str, ...] = ()  # strings the answer text or its citations must contain
+    trap: Trap | None = None
+
+    @property
+    def fold(self) -> str | None:
+        """The document an item is held out with in cross-validation: its first `docs` entry."""
+        return self.docs[0] if self.docs else None
 
     @property
     def language(self) -> str:
@@ -82,6 +100,13 @@ def _item(record: dict) -> EvalItem:
     turns = tuple(record.get("turns") or (question,))
     if turns[-1] != question:
         raise ValueError("the last of 'turns' must be the 'question'")
+    kind = record.get("kind") or UNTYPED
+    if not isinstance(kind, str):
+        raise ValueError("'kind' must be a string")
+    must_mention = record.get("must_mention") or []
+    if not isinstance(must_mention, list) or not all(isinstance(m, str) for m in must_mention):
+        raise ValueError("'must_mention' must be a list of strings")
+    trap = record.get("trap")
     return EvalItem(
         item_id=str(record["id"]),
         question=question,
@@ -90,4 +115,7 @@ def _item(record: dict) -> EvalItem:
         answer=expected,
         answerable=answerable,
         docs=tuple(record.get("docs") or ()),
+        kind=kind,
+        must_mention=tuple(must_mention),
+        trap=Trap(float(trap["value"]), str(trap.get("note", ""))) if trap is not None else None,
     )

@@ -1,12 +1,11 @@
-"""`python -m eval.load` (`make load`): concurrent clients asking a served instance for a fixed
-time, and the report of what came back (throughput, latency percentiles, errors by kind)."""
+"""Load runs (`healthqa load`, `make load`): concurrent clients asking a served instance for a
+fixed time, and the summary of what came back (throughput, latency percentiles, errors by kind).
+The report files are written by eval/report_load.py."""
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import ipaddress
-import json
 import math
 import os
 import time
@@ -14,16 +13,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 import httpx
-import typer
-from rich.console import Console
-from rich.table import Table
 from tqdm import tqdm
 
 from eval.latency import LatencyStats, summarize
-from eval.served_process import HEALTH, LoadServerError, served_subprocess
+from eval.served_process import HEALTH
 
 ASK = "/api/ask"
 SEARCH = "/api/search"
@@ -292,155 +288,6 @@ def this_host() -> Host:
     return Host(cpus=os.cpu_count(), load_average_1m=load)
 
 
-def load_markdown(report: LoadReport) -> str:
-    plan = report.plan
-    ask_percent = round(plan.ask_share * 100)
-    lines = [
-        "# Load test",
-        "",
-        f"{plan.clients} concurrent clients for {plan.seconds:g} s against {plan.url} "
-        f"({report.server}): {ask_percent}% POST /api/ask, {100 - ask_percent}% GET /api/search "
-        f"(k={SEARCH_K}), cycling through {plan.questions} questions; "
-        f"{plan.timeout_seconds:g} s timeout per request.",
-        "",
-        f"**{'Target met' if report.target_met else 'Target missed'}** (0 errors): "
-        f"{report.error_total} errors in {report.requests} requests, "
-        f"{report.requests_per_second} requests/s over {report.elapsed_seconds} s.",
-        "",
-        "| endpoint | requests | errors | req/s | mean ms | p50 ms | p95 ms | p99 ms | max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    rows = [(e.latency, e.errors, e.requests_per_second) for e in report.endpoints]
-    if report.overall is not None:
-        rows.append((report.overall, report.error_total, report.requests_per_second))
-    for s, errors, rate in rows:
-        lines.append(
-            f"| {s.endpoint} | {s.requests} | {errors} | {rate} | {s.mean_ms:.0f} | "
-            f"{s.p50_ms:.0f} | {s.p95_ms:.0f} | {s.p99_ms:.0f} | {s.max_ms:.0f} |"
-        )
-    by_kind = ", ".join(f"{e.kind} × {e.count}" for e in report.errors) or "none"
-    lines += ["", f"Errors by kind: {by_kind}.", ""]
-    lines += [f"Rate limit: {report.rate_limit}", ""]
-    host = report.host
-    lines += [
-        f"Machine: {host.cpus} CPUs shared by the clients and the server; 1-minute load average "
-        f"{host.load_average_1m} when the run started. Latency is measured at the client, from "
-        "sending the request to the whole response, failed requests included.",
-        "",
-        f"Command: `python -m eval.load --clients {plan.clients} --seconds {plan.seconds:g} "
-        f"--mix {plan.ask_share:g}`",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def write_load_report(directory: Path, report: LoadReport) -> Path:
-    """load.json and load.md; returns the path of load.md."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "load.json").write_text(
-        json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    path = directory / "load.md"
-    path.write_text(load_markdown(report), encoding="utf-8")
-    return path
-
-
-# --- a server of our own -------------------------------------------------------------------------
-
-
-# --- the command line ----------------------------------------------------------------------------
-
-app = typer.Typer(help=__doc__, add_completion=False)
-console = Console()
-progress_console = Console(stderr=True)
-
-
-def fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code=2)
-
-
-@app.command()
-def load(
-    url: Annotated[
-        str | None,
-        typer.Option(
-            help="a served instance, e.g. http://127.0.0.1:8000 (default: start `healthqa serve` "
-            "on a free loopback port over the index)"
-        ),
-    ] = None,
-    allow_remote: Annotated[
-        bool,
-        typer.Option("--allow-remote", help="allow a --url that is not this machine"),
-    ] = False,
-    clients: Annotated[int, typer.Option(min=1, max=1000, help="concurrent clients")] = 50,
-    seconds: Annotated[float, typer.Option(min=1, max=3600, help="how long to send")] = 60,
-    dataset: Annotated[
-        Path | None, typer.Option("--set", help="JSONL questions (default: the dev set)")
-    ] = None,
-    mix: Annotated[
-        float,
-        typer.Option(min=0, max=1, help="share of POST /api/ask; the rest is GET /api/search"),
-    ] = 0.8,
-    timeout: Annotated[float, typer.Option(min=0.1, help="seconds per request")] = 30,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="write load.json and load.md to this folder")
-    ] = None,
-    index_dir: Annotated[
-        Path | None, typer.Option("--index-dir", help="the index the started server serves")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
-) -> None:
-    """Concurrent clients against a served instance for a fixed time: throughput, p50/p95/p99
-    latency per endpoint and errors by kind. Exits 1 unless there were 0 errors."""
-    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
-
-    if url is not None and not is_loopback_url(url) and not allow_remote:
-        raise fail(
-            f"{url} is not this machine: a load test against someone else's server is not a "
-            "default; add --allow-remote if it is yours"
-        )
-    try:
-        questions = [item.question for item in load_dataset(dataset or DEFAULT_SET)]
-    except (DatasetError, OSError) as error:
-        raise fail(str(error)) from error
-    plan = LoadPlan(
-        url=url or "",
-        clients=clients,
-        seconds=seconds,
-        ask_share=mix,
-        questions=len(questions),
-        timeout_seconds=timeout,
-    )
-    host = this_host()  # before our server starts: what else is keeping the machine busy
-    try:
-        if url is not None:
-            report = measure(plan, questions, server="given with --url", host=host, quiet=quiet)
-        else:
-            served_index = index_dir or index_dir_from_settings()
-            ensure_index(served_index)
-            log_path = (out or Path("var/load")) / "server.log"
-            progress_console.print(
-                f"starting `healthqa serve` over {served_index} (log: {log_path})…",
-                highlight=False,
-            )
-            with served_subprocess(served_index, log_path) as served_url:
-                report = measure(
-                    dataclasses.replace(plan, url=served_url),
-                    questions,
-                    server="started by the script: healthqa serve",
-                    host=host,
-                    quiet=quiet,
-                )
-    except (LoadError, LoadServerError) as error:
-        raise fail(str(error)) from error
-    print_load(report)
-    if out is not None:
-        progress_console.print(f"report: {write_load_report(out, report)}", highlight=False)
-    if not report.target_met:
-        raise typer.Exit(code=1)
-
-
 def measure(
     plan: LoadPlan, questions: Sequence[str], *, server: str, host: Host, quiet: bool
 ) -> LoadReport:
@@ -458,57 +305,14 @@ def measure(
     return summarize_load(plan, results, elapsed, server=server, host=host)
 
 
-def index_dir_from_settings() -> Path:
-    from service.settings import Settings
-
-    return Settings().index_dir
-
-
-def ensure_index(index_dir: Path) -> None:
-    """The server started here serves what settings name: the embedded index in `index_dir`, or
-    the PostgreSQL database of HEALTHQA_STORE."""
+def ensure_index(index_dir: Path, store: str | None) -> None:
+    """The server started for a load run serves what settings name: the embedded index in
+    `index_dir`, or the PostgreSQL database of `store`."""
     from indexer.store.locations import location_for
-    from service.settings import Settings
 
-    location = location_for(index_dir, Settings().store)
+    location = location_for(index_dir, store)
     if location.current_build() is None:
         raise LoadError(
             f"no index in {location.describe()} to serve: run `make index` (or `healthqa index`) "
             "first, or give --url of a running server"
         )
-
-
-def print_load(report: LoadReport) -> None:
-    plan = report.plan
-    table = Table(
-        title=f"{plan.clients} clients × {plan.seconds:g} s against {plan.url} "
-        f"({report.requests} requests, {report.elapsed_seconds} s)"
-    )
-    for column in ("endpoint", "requests", "errors", "req/s", "mean", "p50", "p95", "p99", "max"):
-        table.add_column(column)
-    rows = [(e.latency, e.errors, e.requests_per_second) for e in report.endpoints]
-    if report.overall is not None:
-        rows.append((report.overall, report.error_total, report.requests_per_second))
-    for s, errors, rate in rows:
-        table.add_row(
-            s.endpoint,
-            str(s.requests),
-            str(errors),
-            f"{rate}",
-            *(f"{v:.0f}" for v in (s.mean_ms, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms)),
-        )
-    console.print(table)
-    console.print("latency in ms, at the client, failed requests included", style="dim")
-    for error in report.errors:
-        console.print(f"[red]{error.kind}[/red] × {error.count}", highlight=False)
-    verdict = "[green]target met[/green]" if report.target_met else "[red]target missed[/red]"
-    console.print(
-        f"{verdict}: {report.error_total} errors (target 0); throughput "
-        f"{report.requests_per_second} requests/s",
-        highlight=False,
-    )
-    console.print(f"rate limit: {report.rate_limit}", highlight=False, style="dim")
-
-
-if __name__ == "__main__":
-    app()

@@ -108,3 +108,24 @@ def figure_matches(value: float | None, expected: float, tolerance: float = 1e-6
     if value is None:
         return False
     return abs(value - expected) <= tolerance * max(abs(expected), 1e-12)
+
+
+def mention_forms(mention: str) -> tuple[str, ...]:
+    """`norm(mention)`, and for a string with digits also the form with every `.` and `,`
+    swapped (`51.511` ↔ `51,511`, `9,45` ↔ `9.45`): numbers are written both ways."""
+    normalised = norm(mention)
+    if not any(character.isdigit() for character in normalised):
+        return (normalised,)
+    swapped = normalised.translate(str.maketrans({".": ",", ",": "."}))
+    return (normalised, swapped) if swapped != normalised else (normalised,)
+
+
+def must_mention_recall(mentions: Sequence[str], texts: Sequence[str]) -> float | None:
+    """Share of `mentions` found (by `mention_forms`) in `norm` of the texts put together (the
+    answer text and all citation texts); None when there is nothing to mention."""
+    wanted = [m for m in mentions if m.strip()]
+    if not wanted:
+        return None
+    haystack = norm(" ".join(texts))
+    found = sum(1 for m in wanted if any(form in haystack for form in mention_forms(m)))
+    return found / len(wanted)

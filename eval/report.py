@@ -1,21 +1,18 @@
-"""Report folders: `report.md` of an evaluation with its PNG figures and miss CSVs, and
-`bench.md` of a benchmark with `bench.json`."""
+"""The report folder of an evaluation: `report.md` with its PNG figures and miss CSVs (per
+language, kind and document, and the cross-validated abstention threshold)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from eval.ablation import AblationRow
 from eval.answers import AnswerReport, AnswerScores
-from eval.bench import BenchResult
+from eval.crossval import CrossValidation
 from eval.misses import write_common_misses_csv, write_misses_csv
-from eval.payload import bench_payload
-from eval.plots import latency_by_size, rank_plot, recall_curves
+from eval.plots import rank_plot, recall_curves
 from eval.retrieval import RetrievalReport, RetrievalScores
-from eval.scale import ScaleResult
 
 EVIDENCE_RULE = (
     "a passage is relevant when it contains an evidence string (NFC, lower-case, no `_`, "
@@ -74,7 +71,7 @@ ANSWER_HEADERS = (
     "figure acc.",
     "figures",
     "first citation",
-    "abstention acc.",
+    "answerability right",
     "abstention P",
     "abstention R",
     "abstained",
@@ -88,11 +85,99 @@ def answer_cells(s: AnswerScores) -> list[object]:
         s.figure_accuracy,
         s.figure_questions,
         s.citation_accuracy,
-        s.abstention_accuracy,
+        s.answerability_right,
         s.abstention_precision,
         s.abstention_recall,
         f"{s.unanswerable_abstained}/{s.unanswerable} unanswerable, {s.abstained} in all",
     ]
+
+
+RULE_HEADERS = (
+    "group",
+    "n",
+    "must_mention recall",
+    "items",
+    "plan-vs-actual",
+    "items",
+    "cross-document",
+    "items",
+    "trap rate",
+    "items",
+)
+
+
+def rule_cells(s: AnswerScores) -> list[object]:
+    """The dev-set rules that apply to some kinds only (a dash where a group has no such item)."""
+    return [
+        s.group,
+        s.questions,
+        s.must_mention_recall,
+        s.must_mention_questions,
+        s.plan_vs_actual_accuracy,
+        s.plan_vs_actual_questions,
+        s.cross_document_accuracy,
+        s.cross_document_questions,
+        s.trap_rate,
+        s.trap_questions,
+    ]
+
+
+CROSSVAL_HEADERS = (
+    "held-out document",
+    "threshold",
+    "train n",
+    "test n",
+    "answerability in-sample",
+    "answerability held-out",
+    "figure acc. in-sample",
+    "figure acc. held-out",
+)
+
+
+def threshold_text(threshold: float | None) -> str:
+    return "withhold all" if threshold is None else f"{threshold:.4g}"
+
+
+def crossval_markdown(result: CrossValidation) -> list[str]:
+    rows = [
+        [
+            fold.document,
+            threshold_text(fold.threshold),
+            fold.train_questions,
+            fold.test_questions,
+            fold.train_answerability,
+            fold.test_answerability,
+            fold.train_figure_accuracy,
+            fold.test_figure_accuracy,
+        ]
+        for fold in result.folds
+    ]
+    rows.append(
+        [
+            "all (pooled)",
+            threshold_text(result.threshold),
+            "",
+            result.held_out_questions,
+            result.in_sample_answerability,
+            result.held_out_answerability,
+            result.in_sample_figure_accuracy,
+            result.held_out_figure_accuracy,
+        ]
+    )
+    return [
+        "## Abstention threshold, cross-validated over documents",
+        "",
+        "An answer is shown when its confidence is at least the threshold (SQuAD 2.0's best "
+        "threshold for answerability right, fitted on the other documents' items; an item's "
+        "document is its first `docs` entry).",
+        "",
+        table(CROSSVAL_HEADERS, rows),
+        "",
+    ]
+
+
+def mention_note(recall: float | None) -> str:
+    return "" if recall is None else f", must_mention recall {recall:.2f}"
 
 
 def ablation_table(rows: Sequence[AblationRow]) -> str:
@@ -112,6 +197,7 @@ def write_eval_report(
     ablation: Sequence[AblationRow] = (),
     miss_k: int = 5,
     relevance: str = EVIDENCE_RULE,
+    crossval: CrossValidation | None = None,
 ) -> Path:
     """report.md, recall_at_k.png, ranks.png, misses-<mode>.csv, misses-common.csv (and
     ablation_recall_at_k.png with an ablation); returns the markdown's path."""
@@ -142,6 +228,16 @@ def write_eval_report(
         "![rank of the first relevant passage per question](ranks.png)",
         "",
     ]
+    if any(r.kinds for r in reports):
+        lines += [
+            "### Per kind",
+            "",
+            table(
+                ("mode", "kind", *RETRIEVAL_HEADERS),
+                [[r.mode, s.group, *retrieval_cells(s)] for r in reports for s in r.kinds],
+            ),
+            "",
+        ]
     if any(r.documents for r in reports):
         lines += [
             "### Per document",
@@ -156,7 +252,21 @@ def write_eval_report(
         lines += [
             "## Answers (POST /api/ask)",
             "",
+            f"Answerability right (answered when answerable, abstained with no figure when "
+            f"not): **{answers.answerability_right:.3f}** over {len(answers.outcomes)} questions.",
+            "",
             table(ANSWER_HEADERS, [answer_cells(s) for s in answers.scores]),
+            "",
+            "### Per kind",
+            "",
+            table(ANSWER_HEADERS, [answer_cells(s) for s in answers.kinds]),
+            "",
+            "### Rules of some kinds (must_mention, plan-vs-actual, cross-document, scope traps)",
+            "",
+            table(
+                RULE_HEADERS,
+                [rule_cells(s) for s in (*answers.scores, *answers.kinds)],
+            ),
             "",
             "### Per document",
             "",
@@ -169,10 +279,13 @@ def write_eval_report(
             for outcome in wrong:
                 expected = outcome.item.answer.value if outcome.item.answer else None
                 lines.append(
-                    f"- `{outcome.item.item_id}` expected {expected}, got {outcome.first_value}"
-                    f" (answerable: {outcome.answerable}): {outcome.item.question}"
+                    f"- `{outcome.item.item_id}` ({outcome.item.kind}) expected {expected}, got "
+                    f"{outcome.first_value} (answerable: {outcome.answerable}"
+                    f"{mention_note(outcome.must_mention_recall)}): {outcome.item.question}"
                 )
             lines.append("")
+    if crossval:
+        lines += crossval_markdown(crossval)
     if ablation:
         recall_curves(
             directory / "ablation_recall_at_k.png",
@@ -201,166 +314,4 @@ def write_eval_report(
     ]
     path = directory / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()) -> str:
-    lines = ["# Benchmarks", "", f"- run: {datetime.now(UTC).isoformat(timespec='seconds')}", ""]
-    if result:
-        latency_headers = (
-            "transport",
-            "endpoint",
-            "requests",
-            "mean ms",
-            "p50 ms",
-            "p95 ms",
-            "p99 ms",
-            "max ms",
-        )
-        latency_rows = [
-            [transport, s.endpoint, s.requests, s.mean_ms, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms]
-            for transport, stats in (("in-process", result.in_process), ("HTTP", result.http))
-            for s in stats
-        ]
-        m = result.machine
-        lines += [
-            f"Index `{result.index}`: {result.passages} passages; {result.questions} questions.",
-            f"Machine: {m.cpus} CPUs, {m.platform}, Python {m.python}, "
-            f"OMP_WAIT_POLICY={m.omp_wait_policy or 'unset'}, "
-            f"OMP_NUM_THREADS={m.omp_num_threads or 'unset'}.",
-            "",
-            "## Latency (warm)",
-            "",
-            table(latency_headers, latency_rows),
-            "",
-        ]
-        if result.builds:
-            b = result.builds
-            lines += [
-                "## Index build",
-                "",
-                table(
-                    (
-                        "corpus",
-                        "documents",
-                        "passages",
-                        "cold s",
-                        "of which embedding s",
-                        "warm (unchanged) s",
-                        "rebuild from cache s",
-                        "index MiB",
-                    ),
-                    [
-                        [
-                            b.corpus,
-                            b.documents,
-                            b.passages,
-                            b.cold_seconds,
-                            b.cold_embed_seconds,
-                            b.warm_seconds,
-                            b.cached_rebuild_seconds,
-                            b.index_mb,
-                        ]
-                    ],
-                ),
-                "",
-            ]
-        if result.throughput:
-            lines += [
-                "## Embedding throughput",
-                "",
-                table(
-                    ("backend", "model", "passages", "load s", "embed s", "passages/s", "note"),
-                    [
-                        [
-                            t.backend,
-                            t.model_id,
-                            t.passages,
-                            t.load_seconds,
-                            t.seconds,
-                            t.passages_per_second,
-                            t.skipped or "",
-                        ]
-                        for t in result.throughput
-                    ],
-                ),
-                "",
-            ]
-        lines += [
-            "## Memory",
-            "",
-            f"- peak resident memory of the bench process: {result.memory.peak_rss_mb} MiB",
-            f"- Python heap peak over one /api/search pass: {result.memory.search_heap_mb} MiB",
-            "",
-        ]
-    if scale:
-        lines += [
-            "## Scale (synthetic corpus, planted facts)",
-            "",
-            table(
-                (
-                    "passages",
-                    "indexed",
-                    "documents",
-                    "planted",
-                    "build s",
-                    "embedded",
-                    "embed s",
-                    "passages/s",
-                    "index MiB",
-                    "p50 ms",
-                    "p95 ms",
-                    "R@5",
-                    "R@10",
-                    "MRR@10",
-                    "peak RSS MiB",
-                ),
-                [
-                    [
-                        s.passages,
-                        s.indexed_passages,
-                        s.documents,
-                        s.planted,
-                        s.build_seconds,
-                        s.embedded,
-                        s.embed_seconds,
-                        s.embed_passages_per_second,
-                        s.index_mb,
-                        s.query_p50_ms,
-                        s.query_p95_ms,
-                        s.recall5,
-                        s.recall10,
-                        s.mrr10,
-                        s.peak_rss_mb,
-                    ]
-                    for s in scale
-                ],
-            ),
-            "",
-        ]
-        if len(scale) > 1:
-            lines += ["![latency vs corpus size](latency_vs_size.png)", ""]
-    return "\n".join(lines)
-
-
-def write_bench_report(
-    directory: Path, result: BenchResult | None, scale: Sequence[ScaleResult] = ()
-) -> Path:
-    """bench.json, bench.md and, with several sizes, latency_vs_size.png."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "bench.json").write_text(
-        json.dumps(bench_payload(result, scale), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    if len(scale) > 1:
-        ordered = sorted(scale, key=lambda s: s.indexed_passages)
-        latency_by_size(
-            directory / "latency_vs_size.png",
-            [s.indexed_passages for s in ordered],
-            [
-                ("p50", [s.query_p50_ms for s in ordered]),
-                ("p95", [s.query_p95_ms for s in ordered]),
-            ],
-        )
-    path = directory / "bench.md"
-    path.write_text(bench_markdown(result, scale), encoding="utf-8")
     return path

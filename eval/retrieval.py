@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from eval.dataset import EvalItem
-from eval.groups import by_document, by_language
+from eval.groups import by_document, by_kind, by_language
 from eval.judge import EvidenceJudge, Judge, ReturnedPassage
 from eval.metrics import (
     average_precision_at,
@@ -65,6 +65,7 @@ class RetrievalReport:
     scores: tuple[RetrievalScores, ...]  # "all", then per language
     documents: tuple[RetrievalScores, ...]  # per document named in the items' `docs`
     outcomes: tuple[RetrievalOutcome, ...] = field(repr=False)
+    kinds: tuple[RetrievalScores, ...] = ()  # per kind of question (answerable kinds only)
 
     def group(self, name: str) -> RetrievalScores | None:
         return next((s for s in self.scores if s.group == name), None)
@@ -148,4 +149,5 @@ def evaluate_retrieval(
             else ()
         ),
         outcomes=tuple(outcomes),
+        kinds=tuple(score(name, group) for name, group in by_kind(outcomes)),
     )

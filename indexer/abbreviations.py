@@ -1,4 +1,6 @@
-"""Vietnamese administrative and health abbreviations (BHYT, TTYT, XN …) and their long forms."""
+"""Vietnamese administrative and health abbreviations (BHYT, TTYT, XN …) and their long forms,
+and the shorthand people type in questions (`bn`, `vx`); sources in
+data/abbreviations.SOURCES.md."""
 
 from __future__ import annotations
 
@@ -10,10 +12,22 @@ DATA_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 
 
 @lru_cache(maxsize=1)
-def abbreviations() -> dict[str, str]:
+def _table() -> dict[str, str]:
     lines = DATA_FILE.read_text(encoding="utf-8").splitlines()[1:]
     pairs = (line.split("\t") for line in lines if line.strip())
     return {short: long for short, long in pairs}
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """The abbreviations documents use (written with a capital)."""
+    return {short: long for short, long in _table().items() if not short.islower()}
+
+
+@lru_cache(maxsize=1)
+def shorthand() -> dict[str, str]:
+    """What people type in chat (`bn` = bao nhiêu): expanded in questions only."""
+    return {short: long for short, long in _table().items() if short.islower()}
 
 
 @lru_cache(maxsize=1)
@@ -26,3 +40,15 @@ def expansions(text: str) -> list[str]:
     """Long forms of the abbreviations written in `text`, once each, in order of appearance."""
     table = abbreviations()
     return list(dict.fromkeys(table[m.group(1)] for m in _pattern().finditer(text)))
+
+
+def expand_shorthand(question: str) -> str:
+    """The question with chat shorthand written out ("bn ca" → "bao nhiêu ca", "5-11t" →
+    "5-11 tuổi"); abbreviations that documents use are left as written."""
+    table = shorthand()
+
+    def written_out(match: re.Match[str]) -> str:
+        return table.get(match.group(0), match.group(0))
+
+    question = re.sub(r"(?<=\d)t\b", " tuổi", question)
+    return re.sub(r"(?<![\w-])[^\W\d_]+(?![\w-])", written_out, question)

@@ -3,6 +3,7 @@ swap it in atomically. A crash mid-build leaves the previous index in place."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import Counter
@@ -16,17 +17,17 @@ from tqdm import tqdm
 
 from indexer.abbreviations import abbreviations, expansions
 from indexer.clean import clean_text
+from indexer.deadline import Deadline, DeadlineExceeded, deadline_scope
 from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
 from indexer.load import LoadError, corpus_files, doc_id_for, file_hash, load_file, read_sidecar
-from indexer.manifest import PIPELINE_VERSION, Manifest
+from indexer.manifest import IndexMismatchError, Manifest, pipeline_version
 from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
 from indexer.processed_cache import PROCESSED_CACHE_FILE, ProcessedCache, processed_key
 from indexer.store.base import IndexLocation
 from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, current_build re-exported
     BUILDS_DIR,
     CURRENT_LINK,
-    FolderLocation,
     current_build,
 )
 from indexer.store.locations import location_for
@@ -81,16 +82,17 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
 def is_current(
     location: IndexLocation, corpus_dir: Path, model_id: str, chunking: Chunking = "structure"
 ) -> bool:
-    """True when the index was built by this pipeline and model from exactly this corpus."""
+    """True when the index was built by this pipeline and model from exactly this corpus. An
+    unreadable manifest is an error (IndexCorruptError), not a reason to rebuild silently."""
     manifest = location.current_manifest()
     if manifest is None:
         return False
     try:
         manifest.check_compatible(model_id)
-    except Exception:
+    except IndexMismatchError:  # another model or format: this build replaces it
         return False
     return (
-        manifest.pipeline_version == PIPELINE_VERSION
+        manifest.pipeline_version == pipeline_version()
         and manifest.settings.get("chunking", "structure") == chunking
         and manifest.corpus == corpus_fingerprint(corpus_dir)
     )
@@ -98,6 +100,9 @@ def is_current(
 
 Chunking = Literal["structure", "fixed"]
 
+
+LOGGER = logging.getLogger("healthqa.build")
+EXTRACTION_SECONDS = 60.0  # figure extraction budget per document
 
 def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDocument:
     """One document from raw text to passages, attributes, figures and references."""
@@ -121,13 +126,24 @@ def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDo
     else:
         passages = structure(source.doc_id, cleaned).passages
     single_year = attributes.plan_years[0] if len(attributes.plan_years) == 1 else None
-    figures = extract_figures(
-        cleaned,
-        passages,
-        default_scope=attributes.place,
-        default_year=single_year,
-        default_kind=FIGURE_KIND_BY_TYPE.get(attributes.doc_type or "", "target"),
-    )
+    try:
+        # a budget per document: one hostile file must not hold the build (or the upload
+        # worker) for minutes; its passages are still indexed and searchable
+        with deadline_scope(Deadline(EXTRACTION_SECONDS)):
+            figures = extract_figures(
+                cleaned,
+                passages,
+                default_scope=attributes.place,
+                default_year=single_year,
+                default_kind=FIGURE_KIND_BY_TYPE.get(attributes.doc_type or "", "target"),
+            )
+    except DeadlineExceeded:
+        LOGGER.warning(
+            "%s: figure extraction took over %g s and was skipped; its text is indexed",
+            source.source,
+            EXTRACTION_SECONDS,
+        )
+        figures = []
     references = extract_references(source.doc_id, cleaned)
     return ProcessedDocument(document, tuple(passages), tuple(figures), tuple(references))
 
@@ -170,9 +186,9 @@ def build_index(
             build_id = location.current_build() or ""
             return BuildReport(
                 status="up-to-date",
-                directory=_build_folder(location, build_id, index_dir),
+                directory=location.build_directory(build_id) or index_dir,
                 build_id=build_id,
-                where=_where(location, build_id),
+                where=location.where(build_id),
             )
         fingerprint = corpus_fingerprint(corpus_dir)
         processed, skipped, fresh = _process_corpus(
@@ -215,6 +231,7 @@ def build_index(
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 2),
                 settings={"chunking": chunking},
+                pipeline_version=pipeline_version(),
             )
             build_id = location.publish(writer, manifest)
         except BaseException:
@@ -222,9 +239,9 @@ def build_index(
             raise
     return BuildReport(
         status="built",
-        directory=_build_folder(location, build_id, index_dir),
+        directory=location.build_directory(build_id) or index_dir,
         build_id=build_id,
-        where=_where(location, build_id),
+        where=location.where(build_id),
         documents=counts["documents"],
         passages=counts["passages"],
         figures=counts["figures"],
@@ -307,15 +324,3 @@ def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:
         if key != form.lower() and (key not in best or count > best[key][1]):
             best[key] = (form, count)
     return best
-
-
-def _build_folder(location: IndexLocation, build_id: str, index_dir: Path) -> Path:
-    """The build folder of an embedded build; for a database build, the index folder (which
-    holds the embedding cache)."""
-    return Path(build_id) if isinstance(location, FolderLocation) and build_id else index_dir
-
-
-def _where(location: IndexLocation, build_id: str) -> str:
-    if isinstance(location, FolderLocation):
-        return build_id or location.describe()
-    return f"{location.describe()} (schema {build_id})"

@@ -18,12 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from indexer.deadline import check_deadline
 from indexer.models import Figure, FigureKind, Passage
 from indexer.structure import classify
 
 UNITS_FILE = Path(__file__).parent / "data" / "figure_units.txt"
 MAX_LABEL_CHARS = 140
 MAX_EXTENDED_CHARS = 80
+LOOK_BACK_CHARS = 4 * MAX_LABEL_CHARS
 
 UPPER = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 
@@ -155,7 +157,7 @@ KIND_KEYWORD = re.compile(
     re.IGNORECASE,
 )
 SECTION_KIND = re.compile(
-    rf"\b(?P<target>{GOAL}|chỉ tiêu|kế hoạch(?! h(?:óa|oá))|phấn đấu)\b"
+    rf"\b(?P<target>{GOAL}|chỉ tiêu|kế hoạch(?! h(?:óa|oá))|phấn đấu|nhiệm vụ)\b"
     r"|\b(?P<result>kết quả|tình hình|thực hiện)\b",
     re.IGNORECASE,
 )
@@ -469,6 +471,7 @@ def extract_figures(
     previous_line = ""
     index = 0
     while index < len(blocks):
+        check_deadline()  # a document's extraction runs under a time budget (indexer/build.py)
         block = blocks[index]
         end = block.end
         line = document_text[block.start : block.end]
@@ -729,7 +732,7 @@ def _inline_row(
 # --- Running text -----------------------------------------------------------------------------
 
 
-def _masks(line: str, previous_line: str) -> list[tuple[int, int]]:
+def _masks(line: str, previous_line: str) -> _Spans:
     """Spans of a line whose numbers are not figures: dates, codes, names, numbering, ages …"""
     spans = [m.span() for pattern in NON_FIGURES for m in pattern.finditer(line)]
     numbering = LINE_NUMBERING.match(line)
@@ -738,11 +741,29 @@ def _masks(line: str, previous_line: str) -> list[tuple[int, int]]:
     row_number = LINE_ROW_NUMBER.match(line)
     if row_number and not previous_line.rstrip().endswith((",", ":", ";")):
         spans.append(row_number.span())
-    return spans
+    return _Spans(spans)
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a < end and start < b for a, b in spans)
+class _Spans:
+    """Masked spans, answering "does [start, end) overlap any?" in log time: a flattened table
+    has thousands of masks and thousands of numbers."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among spans starting at or before i
+        furthest = -1
+        for _, b in ordered:
+            furthest = max(furthest, b)
+            self._reach.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, end)  # spans that start before `end`
+        return before > 0 and self._reach[before - 1] > start
+
+
+def _overlaps(spans: _Spans, start: int, end: int) -> bool:
+    return spans.overlaps(start, end)
 
 
 def _unit_after(line: str, position: int) -> tuple[int, str | None, bool]:
@@ -779,8 +800,17 @@ def _unit_after(line: str, position: int) -> tuple[int, str | None, bool]:
 
 def _paren_state(line: str, position: int) -> tuple[int, int | None]:
     """How many parentheses are open at a position, and where the innermost one opened."""
+    return _paren_states(line)[position]
+
+
+@lru_cache(maxsize=16)
+def _paren_states(line: str) -> tuple[tuple[int, int | None], ...]:
+    """`_paren_state` at every position of a line, in one pass: asked once per number, a line
+    of many numbers would otherwise be rescanned from its start each time."""
     opened: list[int] = []
-    for index, char in enumerate(line[:position]):
+    states: list[tuple[int, int | None]] = []
+    for index, char in enumerate(line):
+        states.append((len(opened), opened[-1] if opened else None))
         if char == "(":
             opened.append(index)
         elif char == ")" and opened:
@@ -791,7 +821,8 @@ def _paren_state(line: str, position: int) -> tuple[int, int | None]:
             and line[index + 2 : index + 3].isupper()
         ):
             opened.clear()  # a parenthesis left open does not outlive its sentence
-    return len(opened), (opened[-1] if opened else None)
+    states.append((len(opened), opened[-1] if opened else None))
+    return tuple(states)
 
 
 def _numbers(text: str, line_start: int, line_end: int, previous_line: str) -> list[_Number]:
@@ -923,7 +954,12 @@ def _prose_figures(
             number=number,
             label=label,
             kind=_prose_kind(
-                before, boundary, text[sentence_start : number.start], parent, section, defaults
+                before,
+                boundary,
+                text[max(sentence_start, number.start - LOOK_BACK_CHARS) : number.start],
+                parent,
+                section,
+                defaults,
             ),
             year=_prose_year(
                 text,
@@ -1021,6 +1057,10 @@ def _clean_label(label: str, keep: Literal["start", "end"] = "end") -> str:
     label = DIGIT_PARENTHETICAL.sub("", label)
     label = re.sub(r"\(\s*\)", " ", label)
     label = BULLET.sub("", label).strip()
+    # only MAX_LABEL_CHARS survive; trimming a run of fillers one at a time over a whole
+    # flattened table would be quadratic
+    if len(label) > LOOK_BACK_CHARS:
+        label = label[-LOOK_BACK_CHARS:] if keep == "end" else label[:LOOK_BACK_CHARS]
     previous = None
     while previous != label:
         previous = label
@@ -1099,7 +1139,9 @@ def _extend_before(text: str, line_start: int, position: int, floor: int) -> str
     while index >= line_start and text[index] in " :(\n":
         index -= 1
     end = index + 1
-    low = max(line_start, floor)
+    # a label keeps at most MAX_LABEL_CHARS of its words nearest the number: looking further
+    # back only costs time (a flattened table is one line of thousands of numbers)
+    low = max(line_start, floor, end - LOOK_BACK_CHARS)
     while index >= low:
         char = text[index]
         if char in ";:\n" or (char == "." and text[index + 1 : index + 2] in (" ", "\n")):
@@ -1287,7 +1329,10 @@ def _prose_kind(
         return "target"
     zone = " ".join(before.split()[-4:])
     if RESULT_CONNECTIVE.search(zone):
-        return "target" if STRIVE.search(sentence_before) else "result"
+        # "đạt 100%" reports a result, except where the sentence or the section sets goals
+        # ("Phấn đấu … đạt", a "Nhiệm vụ … năm 2024" section)
+        planned = STRIVE.search(sentence_before) or _section_kind(section) == "target"
+        return "target" if planned else "result"
     if parent is not None and parent.kind:
         return parent.kind
     if STRIVE.search(sentence_before):
@@ -1314,14 +1359,19 @@ def _prose_year(
     """The nearest year in the figure's sentence (a year in another parenthetical, a start year
     "từ 2004" or one inside a date or code does not count), else the section's, else the default."""
     sentence = text[sentence_start:sentence_end]
-    masks = [
-        (sentence_start + a, sentence_start + b)
-        for pattern in (DATE, DOCUMENT_CODE, URL)
-        for a, b in (m.span() for m in pattern.finditer(sentence))
-    ]
+    # the nearest year is looked for within reach of the number, not over a whole flattened table
+    low = max(0, number.number_start - sentence_start - LOOK_BACK_CHARS)
+    high = min(len(sentence), number.end - sentence_start + LOOK_BACK_CHARS)
+    masks = _Spans(
+        [
+            (sentence_start + a, sentence_start + b)
+            for pattern in (DATE, DOCUMENT_CODE, URL)
+            for a, b in (m.span() for m in pattern.finditer(sentence, low, high))
+        ]
+    )
     own_paren = number.paren_start
     best: tuple[int, int] | None = None
-    for match in YEAR_MENTION.finditer(sentence):
+    for match in YEAR_MENTION.finditer(sentence, low, high):
         absolute = sentence_start + match.start()
         if _overlaps(masks, absolute, sentence_start + match.end()):
             continue

@@ -3,7 +3,8 @@
 The glossary is a data file (``data/glossary.tsv``): a header line ``english<TAB>vietnamese``,
 then one English term per line (lower-case, possibly multi-word) with one or more Vietnamese
 renderings separated by ``|``. Blank lines are ignored; anything else that does not fit raises
-:class:`GlossaryError` naming the line.
+:class:`GlossaryError` naming the line. The file takes no comments; its sources are listed in
+``data/glossary.SOURCES.md``.
 
 Matching is on canonical word sequences, computed the same way for glossary terms and
 questions: lower-case, apostrophe-s dropped ("Long An's" → "long an"), punctuation and hyphens
@@ -118,6 +119,35 @@ class Glossary:
             else:
                 start += 1
         return tuple(groups)
+
+    def unrendered(self, question: str) -> tuple[str, ...]:
+        """Content words of an English question that no glossary term covers (function words,
+        numbers and acronyms left out): what an answer found through the glossary cannot
+        vouch for."""
+        acronyms = {t.lower() for t in _LETTERS.findall(question) if len(t) > 1 and t.isupper()}
+        words = canonical_words(question)
+        covered = [False] * len(words)
+        start = 0
+        while start < len(words):
+            for size in range(min(self._longest, len(words) - start), 0, -1):
+                if words[start : start + size] in self._index:
+                    covered[start : start + size] = [True] * size
+                    start += size
+                    break
+            else:
+                start += 1
+        stopwords = english_stopwords()
+        return tuple(
+            dict.fromkeys(
+                word
+                for word, done in zip(words, covered, strict=True)
+                if not done
+                and len(word) > 2
+                and word.isalpha()
+                and word not in stopwords
+                and word not in acronyms
+            )
+        )
 
 
 def load_glossary(path: Path | None = None) -> Glossary:

@@ -1,4 +1,5 @@
-"""Reading corpus files (.txt, .pdf, .docx) and their optional sidecar metadata."""
+"""Reading corpus files (.txt, .pdf, .docx) and their optional sidecar metadata; a file whose
+reading would cost too much (see `file_cost`) is refused before it is parsed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
+from indexer.file_cost import ReadLimits, TooCostly, check_docx_cost, check_pdf_cost
 from indexer.models import SourceFile
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
@@ -71,16 +73,19 @@ def load_corpus(corpus_dir: Path) -> Iterator[SourceFile]:
         yield load_file(path, corpus_dir)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limits: ReadLimits | None = None) -> str:
     suffix = path.suffix.lower()
+    limits = limits or ReadLimits()
     try:
         if suffix == ".pdf":
-            return _read_pdf(path)
+            return _read_pdf(path, limits)
         if suffix == ".docx":
-            return _read_docx(path)
+            return _read_docx(path, limits)
         return _read_plain(path)
     except LoadError:
         raise
+    except TooCostly as error:
+        raise LoadError(f"{path.name}: {error}") from error
     except Exception as error:  # the libraries raise many types for a corrupt file
         raise LoadError(f"{path.name}: cannot read this {suffix} file ({error})") from error
 
@@ -95,21 +100,26 @@ def _read_plain(path: Path) -> str:
     raise LoadError(f"{path.name}: not UTF-8, UTF-16 or Windows-1258 text")
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path, limits: ReadLimits) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(path)
     if reader.is_encrypted:
         raise LoadError(f"{path.name}: the PDF is encrypted; add an unprotected copy")
+    check_pdf_cost(reader, limits)
     pages = [page.extract_text() or "" for page in reader.pages]
     if not any(page.strip() for page in pages):
         raise LoadError(f"{path.name}: the PDF has no text layer (a scan?); OCR it first")
     return "\n\n".join(pages)
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(path: Path, limits: ReadLimits) -> str:
+    import zipfile
+
     import docx
 
+    with zipfile.ZipFile(path) as archive:
+        check_docx_cost(archive, limits)
     document = docx.Document(str(path))
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:

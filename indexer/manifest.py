@@ -5,12 +5,50 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
-# Bump when cleaning, structure or extraction changes what an index holds.
-PIPELINE_VERSION = "2026.11.23-2"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# What does not shape how a document is processed (reading an index, searching it, storing it);
+# everything else in the package, and every data file, goes into the pipeline version. Leaving a
+# module in costs a needless re-processing at worst; leaving one out would reuse stale results.
+NOT_PROCESSING = frozenset(
+    {"manifest.py", "processed_cache.py", "reader.py", "search.py", "query.py"}
+)
+NOT_PROCESSING_DIRS = frozenset({"store", "embed", "__pycache__"})
+
+
+def pipeline_files(root: Path) -> list[Path]:
+    """The modules and data files whose content decides what processing makes of a document."""
+    chosen = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or NOT_PROCESSING_DIRS.intersection(relative.parts[:-1]):
+            continue
+        if relative.parts[0] == "data":
+            if not path.name.startswith("."):
+                chosen.append(path)
+        elif path.suffix == ".py" and relative.as_posix() not in NOT_PROCESSING:
+            chosen.append(path)
+    return chosen
+
+
+def hash_pipeline(root: Path) -> str:
+    """sha256 over the names and contents of `pipeline_files(root)` (first 16 hex digits)."""
+    digest = hashlib.sha256()
+    for path in pipeline_files(root):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@cache
+def pipeline_version() -> str:
+    """The version of cleaning, structure and extraction: a hash of their code and data, so any
+    change to them re-processes documents (no hand-bumped number to forget)."""
+    return hash_pipeline(PACKAGE_DIR)
 
 
 class IndexProblem(RuntimeError):
@@ -40,7 +78,7 @@ class Manifest:
     created_at: str
     build_seconds: float
     format_version: int = FORMAT_VERSION
-    pipeline_version: str = PIPELINE_VERSION
+    pipeline_version: str = field(default_factory=pipeline_version)
     settings: dict[str, str | int | float] = field(default_factory=dict)
 
     def write(self, directory: Path) -> None:

@@ -1,6 +1,7 @@
 """Documents already processed, kept between builds: a rebuild after one document was added or
 changed cleans, structures, extracts and segments only that document; the others come back from
-here as they were (keyed by file, content, sidecar, pipeline version and chunking)."""
+here as they were (keyed by file, content, sidecar, chunking and the pipeline version, a hash of
+the processing code and data files)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from indexer.manifest import PIPELINE_VERSION
+from indexer.manifest import pipeline_version
 
 PROCESSED_CACHE_FILE = "processed-cache.sqlite"
 
 
-def processed_key(source: str, fingerprint: str, doc_id: str, chunking: str) -> str:
-    text = "\x1f".join((PIPELINE_VERSION, chunking, source, fingerprint, doc_id))
+def processed_key(
+    source: str, fingerprint: str, doc_id: str, chunking: str, version: str | None = None
+) -> str:
+    """The cache key of one document as processed by this pipeline (`version`, by default the
+    hash of the pipeline's code and data: `manifest.pipeline_version`)."""
+    version = version or pipeline_version()
+    text = "\x1f".join((version, chunking, source, fingerprint, doc_id))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -65,10 +65,23 @@ class Gazetteer:
                     corpus[fold(place)] = place
         self.corpus_places = corpus
         self.national = national_places()
+        # Officials shorten multi-word place names to their initials ("HG", "LA"); an initialism
+        # two corpus places share names neither.
+        initials: dict[str, list[str]] = {}
+        for name in corpus.values():
+            words = name.split()
+            if len(words) > 1:
+                initials.setdefault("".join(fold(w)[0] for w in words).upper(), []).append(name)
+        self.initialisms = {key: names[0] for key, names in initials.items() if len(names) == 1}
 
     def scope(self, question: str) -> QueryScope:
         folded = fold(question)
         found = [name for key, name in self.corpus_places.items() if _contains(folded, key)]
+        found += [
+            name
+            for key, name in self.initialisms.items()
+            if re.search(rf"(?<![\w/-]){key}(?![\w/-])", question)
+        ]
         unknown = [
             name
             for key, name in self.national.items()

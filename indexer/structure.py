@@ -29,6 +29,8 @@ MAX_LABEL_CHARS = 90
 
 APPENDIX = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)\b")
 PART = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\b")
+# A part heading that is only its number ("Phần I"): its title is the all-caps line under it.
+BARE_PART = re.compile(r"^\s*(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\s*\.?\s*$")
 ARTICLE = re.compile(r"^Điều\s+\d+\.")
 ROMAN = re.compile(r"^[IVX]{1,5}\.\s")
 LETTER_CAPS = re.compile(r"^[A-HĐ]\.\s")
@@ -81,6 +83,29 @@ def heading_level(line: str) -> int | None:
 
 
 def classify(text: str) -> list[Block]:
+    return _titled_parts(_classify(text))
+
+
+def _titled_parts(blocks: list[Block]) -> list[Block]:
+    """"Phần I" followed by its all-caps title ("KẾT QUẢ THỰC HIỆN … NĂM 2023") is one heading, so
+    the title's period and subject reach every section path below it."""
+    merged: list[Block] = []
+    for block in blocks:
+        previous = merged[-1] if merged else None
+        if (
+            block.kind == "title"
+            and previous is not None
+            and previous.kind == "heading"
+            and BARE_PART.match(previous.text)
+        ):
+            text = f"{previous.text.strip()}. {block.text.strip()}"
+            merged[-1] = Block("heading", text, previous.start, block.end, previous.level)
+            continue
+        merged.append(block)
+    return merged
+
+
+def _classify(text: str) -> list[Block]:
     blocks: list[Block] = []
     in_table = False
     header_open = False  # still reading a column header split over several blocks

@@ -30,6 +30,26 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# "hoá"/"hóa", "khoẻ"/"khỏe", "thuỷ"/"thủy": the old and the new rule for where the tone of an
+# open oa/oe/uy syllable goes; documents mix both.
+OPEN_GLIDE = re.compile(r"(?<![qQ])[oOuU][aAeEyY]$")
+
+
+def canonical_tone(syllable: str) -> str:
+    """The syllable with its tone mark where the old rule puts it (on o/u of an open oa, oe,
+    uy), so both spellings compare equal."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    if len(tones) != 1:
+        return syllable
+    bare = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    if OPEN_GLIDE.search(bare) is None:  # (decomposed: "oă", "uơ" end in a mark, not a letter)
+        return syllable
+    position = len(bare) - 1  # the tone goes right after the o/u
+    return unicodedata.normalize("NFC", bare[:position] + tones[0] + bare[position:])
+
+
 def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 

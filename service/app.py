@@ -2,34 +2,67 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.build import is_current
+from indexer.store.locations import location_for
 from service.auth import WriteGuard
-from service.engine import Engine, EngineHolder, load_engine
+from service.engine import Engine, EngineHolder, load_engine, model_id_for
 from service.feedback import open_feedback_store
 from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHeaders
 from service.jobs import JobRunner
+from service.limits import echoed
+from service.logs import configure_logging
+from service.rebuild import rebuild_and_swap
 from service.routes import ask, documents, feedback, health, jobs, pages, search, uploads
 from service.settings import Settings
+from service.time_budget import RequestWorkers
 from service.watch import IndexWatcher
+
+JOBS_FILE = "jobs.json"  # in the index folder: job states outlive a restart
+# The API docs' pages load Swagger UI and ReDoc from a CDN and run an inline script.
+API_DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "worker-src blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+log = logging.getLogger("healthqa.app")
 
 
 def readable_errors(error: RequestValidationError) -> str:
     """One sentence per problem: `k: must be at most 50`."""
-    messages = []
+    return "; ".join(
+        f"{item['where'] or 'request'}: {item['msg']}" for item in echoed_errors(error)
+    )
+
+
+def echoed_errors(error: RequestValidationError) -> list[dict[str, str]]:
+    """What was wrong and where, never the value sent: it may be huge, not finite (1e999, NaN)
+    or hold lone surrogates, none of which JSON can carry back."""
+    errors = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item.get("loc", ()) if part not in ("query", "body"))
-        messages.append(f"{where or 'request'}: {item.get('msg', 'invalid')}")
-    return "; ".join(messages)
+        where = ".".join(
+            echoed(str(part)) for part in item.get("loc", ()) if part not in ("query", "body")
+        )
+        errors.append(
+            {
+                "where": where,
+                "msg": echoed(str(item.get("msg", "invalid")), 300),
+                "type": item.get("type", ""),
+            }
+        )
+    return errors
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -37,20 +70,37 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging()  # after the server set up its own loggers
         # An engine passed in belongs to the caller; one loaded here (or swapped in after a
         # rebuild) belongs to the holder and is closed by it.
         app.state.engines = EngineHolder(engine or load_engine(settings), owned=engine is None)
-        app.state.jobs = JobRunner()
+        app.state.jobs = JobRunner(settings.index_dir / JOBS_FILE)
+        # a second lifespan over the same app (a test harness starting it again) gets its own
+        # pool and gives the outer one back when it ends
+        outer_workers = getattr(app.state, "request_workers", None)
+        app.state.request_workers = RequestWorkers()
         watcher = None
-        if engine is None and settings.watch_index_seconds > 0:
-            watcher = IndexWatcher(settings, app.state.engines).start()
+        if engine is None:
+            reconcile(settings, app.state.engines, app.state.jobs)
+            if settings.watch_index_seconds > 0:
+                watcher = IndexWatcher(settings, app.state.engines).start()
         yield
         if watcher is not None:
             watcher.stop()
+        app.state.request_workers.close()
+        if outer_workers is not None:
+            app.state.request_workers = outer_workers
         app.state.jobs.close()
         app.state.engines.close()
 
-    app = FastAPI(title="healthqa", version="0.1.0", lifespan=lifespan)
+    docs = settings.api_docs
+    app = FastAPI(
+        title="healthqa",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+    )
     app.state.settings = settings
     app.state.feedback_store = open_feedback_store(settings)
 
@@ -58,7 +108,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse(
             status_code=422,
-            content={"detail": readable_errors(error), "errors": jsonable_encoder(error.errors())},
+            content={"detail": readable_errors(error), "errors": echoed_errors(error)},
         )
 
     app.include_router(health.router)
@@ -75,21 +125,53 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def harden(app: FastAPI, settings: Settings) -> None:
-    """Middleware, innermost first: rate limit, body limit, the admin token on writes (checked
-    before any body is read), CORS (only if configured), security headers, request ids and
-    access logs."""
-    app.add_middleware(
-        RateLimit,
-        paths=("/api/ask",),
-        per_minute=settings.ask_rate_per_minute,
-        exempt=settings.rate_limit_exempt,
+def reconcile(settings: Settings, engines: EngineHolder, runner: JobRunner) -> None:
+    """A corpus that differs from the current build — an upload stored but never indexed (the
+    process was killed), a file added or removed while the service was down — is indexed in
+    the background; the current build answers meanwhile."""
+    location = location_for(settings.index_dir, settings.store)
+    try:
+        if is_current(location, settings.corpus_dir, model_id_for(settings)):
+            runner.note_resumed_by(runner.interrupted, None)
+            return
+    except Exception:  # an unreadable corpus folder: the service still answers
+        log.warning("could not compare the corpus with the index", exc_info=True)
+        return
+    job = runner.submit(
+        "index the corpus: it differs from the current build",
+        lambda report: rebuild_and_swap(settings, engines, report),
     )
+    runner.note_resumed_by(runner.interrupted, job)
+    log.info("the corpus differs from the current build: indexing it (job %s)", job.job_id)
+
+
+def harden(app: FastAPI, settings: Settings) -> None:
+    """Middleware, innermost first: rate limits, body limits, the admin token on writes
+    (checked before any body is read), CORS (only if configured), security headers, request
+    ids and access logs."""
+    limits = {
+        "/api/ask": (settings.ask_rate_per_minute, None, "too many questions"),
+        "/api/search": (settings.search_rate_per_minute, None, "too many searches"),
+        "/api/feedback": (settings.feedback_rate_per_minute, ("POST",), "too much feedback"),
+    }
+    for path, (per_minute, methods, what) in limits.items():
+        app.add_middleware(
+            RateLimit,
+            paths=(path,),
+            per_minute=per_minute,
+            exempt=settings.rate_limit_exempt,
+            trusted_proxies=settings.trusted_proxies,
+            methods=methods,
+            message=f"{what} from this address; wait a moment and try again",
+        )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
-        # an upload is the file plus its multipart framing and a few metadata fields
-        per_path={"/api/documents": settings.max_upload_bytes + 64_000},
+        per_path={
+            # an upload is the file plus its multipart framing and a few metadata fields
+            "/api/documents": settings.max_upload_bytes + 64_000,
+            "/api/feedback": settings.max_feedback_body_bytes,
+        },
     )
     app.add_middleware(WriteGuard, settings=settings, prefixes=("/api/documents",))
     if settings.cors_origins:
@@ -99,5 +181,6 @@ def harden(app: FastAPI, settings: Settings) -> None:
             allow_methods=["GET", "POST"],
             allow_headers=["content-type"],
         )
-    app.add_middleware(SecurityHeaders)
+    docs_csp = {"/docs": API_DOCS_CSP, "/redoc": API_DOCS_CSP} if settings.api_docs else {}
+    app.add_middleware(SecurityHeaders, csp_by_path=docs_csp)
     app.add_middleware(RequestLog, log_questions=settings.log_questions)

@@ -14,7 +14,7 @@ from indexer.embed.factory import create_embedder, expected_model_id
 from indexer.glossary import load_glossary
 from indexer.reader import OpenIndex, open_index
 from indexer.search import FusionWeights, Retriever, SearchMode
-from service.answer import Answerer
+from service.qa.answer import Answerer
 from service.settings import Settings
 
 

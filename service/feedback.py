@@ -1,6 +1,7 @@
 """Officials' thumbs up/down on answers, kept with the question, the answer and the passages it
 cited, so a reviewer can replay what was judged: in one SQLite file, or in the PostgreSQL database
-that holds the index when HEALTHQA_STORE names one (shared by every service process)."""
+that holds the index when HEALTHQA_STORE names one (shared by every service process). The service
+owns the table in both: each store creates it the first time it is used."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ class FeedbackStore(Protocol):
     def all(self) -> list[Feedback]:
         """Every entry, newest first."""
 
+    def page(self, *, limit: int, before: int | None = None) -> list[Feedback]:
+        """Up to `limit` entries with an id below `before` (all when None), newest first."""
+
 
 def open_feedback_store(settings: Settings) -> FeedbackStore:
     if settings.feedback_store or settings.store:
@@ -108,6 +112,17 @@ class _SqlFeedbackStore:
             ).fetchall()
         return [_entry(row) for row in rows]
 
+    def page(self, *, limit: int, before: int | None = None) -> list[Feedback]:
+        """Up to `limit` entries with an id below `before` (all when None), newest first."""
+        below = before if before is not None else 2**62
+        with self._connection() as connection:
+            rows = connection.execute(
+                f"SELECT {COLUMNS} FROM {self.table} WHERE id < {self.marker} "
+                f"ORDER BY id DESC LIMIT {self.marker}",
+                (below, limit),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
 
 COLUMNS = "id, created_at, question, answer, citations, rating, comment"
 
@@ -139,9 +154,26 @@ class SqliteFeedbackStore(_SqlFeedbackStore):
                     yield connection
 
 
+POSTGRES_SCHEMA = """
+CREATE SCHEMA IF NOT EXISTS healthqa;
+CREATE TABLE IF NOT EXISTS healthqa.feedback (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    created_at text NOT NULL,
+    question text NOT NULL,
+    answer text NOT NULL,
+    citations jsonb NOT NULL,
+    rating text NOT NULL CHECK (rating IN ('up', 'down')),
+    comment text
+);
+"""
+# One creator at a time when several service processes start together (pg_advisory_xact_lock).
+POSTGRES_SCHEMA_LOCK = 72_410_003
+
+
 class PostgresFeedbackStore(_SqlFeedbackStore):
-    """The `healthqa.feedback` table (created by the schema migrations); a connection per call,
-    as ratings are rare next to questions."""
+    """The `healthqa.feedback` table, created on first use if missing (looked for first, so a
+    service on a read replica writes nothing); a connection per call, as ratings are rare next
+    to questions."""
 
     table = "healthqa.feedback"
     marker = "%s"
@@ -150,9 +182,21 @@ class PostgresFeedbackStore(_SqlFeedbackStore):
         from indexer.store.postgres_connection import Database
 
         self._database = Database(url)
+        self._ready = False
 
-    def _connection(self) -> AbstractContextManager[Any]:
-        return self._database.connection()
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        with self._database.connection() as connection:
+            if not self._ready:
+                exists = connection.execute("SELECT to_regclass('healthqa.feedback')").fetchone()
+                if exists is None or exists[0] is None:
+                    with connection.transaction():
+                        connection.execute(
+                            "SELECT pg_advisory_xact_lock(%s)", (POSTGRES_SCHEMA_LOCK,)
+                        )
+                        connection.execute(POSTGRES_SCHEMA)
+                self._ready = True
+            yield connection
 
     @staticmethod
     def _storable(values: tuple[object, ...]) -> tuple[object, ...]:

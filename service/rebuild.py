@@ -8,8 +8,9 @@ from pathlib import Path
 
 from indexer.build import build_index
 from service.engine import EngineHolder, load_engine, model_id_for
+from service.jobs import JobCancelled
 from service.settings import Settings
-from service.uploads import remove_document
+from service.uploads import DocumentNotFound, find_document, remove_document
 
 
 class DocumentNotIndexed(RuntimeError):
@@ -26,6 +27,8 @@ def rebuild_and_swap(
     """Build the index for the corpus as it is now and make it current. If the document just
     added cannot be indexed, it is taken out of the corpus again and the job fails."""
     embedder = engines.current.embedder
+    if added_doc_id is not None:
+        _still_in_corpus(settings.corpus_dir, added_doc_id)
     report("building the index")
     try:
         build = build_index(
@@ -47,6 +50,7 @@ def rebuild_and_swap(
     if not unchanged:
         engines.swap(engine)  # the new build is current on disk either way
     if added_doc_id is not None and engine.index.store.document(added_doc_id) is None:
+        _still_in_corpus(settings.corpus_dir, added_doc_id)
         _take_back(settings.corpus_dir, added_doc_id)
         raise DocumentNotIndexed(
             f"document {added_doc_id!r} could not be indexed "
@@ -59,6 +63,16 @@ def rebuild_and_swap(
         "embedded": build.embedded,
         "seconds": round(build.seconds, 2),
     }
+
+
+def _still_in_corpus(corpus_dir: Path, doc_id: str) -> None:
+    """An upload deleted by an administrator before its job ran is not a failure to index."""
+    try:
+        find_document(corpus_dir, doc_id)
+    except DocumentNotFound as error:
+        raise JobCancelled(
+            f"document {doc_id!r} was deleted by an administrator before it was indexed"
+        ) from error
 
 
 def _take_back(corpus_dir: Path, doc_id: str) -> None:

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from indexer.models import Figure
+from service.limits import MAX_QUESTION_CHARS, MAX_TURN_CHARS, MAX_TURNS
+
+
+def _encodable(text: str) -> str:
+    """A lone surrogate (JSON allows "\\ud800") cannot be stored, logged or sent back as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("must be valid Unicode text (it holds a lone surrogate)") from error
+    return text
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
 
 
 class Health(BaseModel):
@@ -38,19 +51,20 @@ class SearchResponse(BaseModel):
 
 class HistoryTurn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: Text = Field(max_length=MAX_TURN_CHARS)
 
 
 class AskFilters(BaseModel):
-    document: str | None = Field(default=None, max_length=200)
-    place: str | None = Field(default=None, max_length=200)
+    document: Text | None = Field(default=None, max_length=200)
+    place: Text | None = Field(default=None, max_length=200)
     year: int | None = Field(default=None, ge=1900, le=2200)
-    type: str | None = Field(default=None, max_length=100)
+    type: Text | None = Field(default=None, max_length=100)
 
 
 class AskRequest(BaseModel):
-    question: str
-    history: list[HistoryTurn] = Field(default_factory=list, max_length=20)
+    # Longer questions get a 422 that says how long they were (routes/ask.py).
+    question: Text = Field(json_schema_extra={"maxLength": MAX_QUESTION_CHARS})
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=MAX_TURNS)
     filters: AskFilters | None = None
 
 
@@ -99,6 +113,9 @@ class AskResponse(BaseModel):
     resolved_question: str
     figures: list[FigureOut]
     citations: list[CitationOut]
+    # the figure ranker's calibrated probability for a figure answer (what abstention thresholds);
+    # 1 for other answers, and what the best candidate reached when abstained
+    confidence: float = Field(ge=0, le=1)
 
 
 class AttributesOut(BaseModel):
@@ -132,7 +149,8 @@ class SectionOut(BaseModel):
 class ReferenceOut(BaseModel):
     doc_id: str
     doc_type: str
-    code: str
+    code: str  # the look-up key (normalize_code): "2-CTR/ĐU"
+    written_code: str  # the code as the citation writes it: "02-Ctr/ĐU"
     raw: str
     number: str | None
     date: str | None
@@ -142,6 +160,10 @@ class ReferenceOut(BaseModel):
     start: int
     end: int
     cited_doc_id: str | None  # the cited document, when it is in the corpus
+    # How many citations of this code in the document this entry stands for: grouped lists (a
+    # document's legal bases, the codes it mentions, a look-up's citing documents) list a code
+    # once, with the fullest citation; `references_made` lists each citation (1).
+    mentions: int = 1
 
 
 class FigureRecord(FigureFields):
@@ -154,8 +176,9 @@ class FigureRecord(FigureFields):
 class DocumentDetail(DocumentSummary):
     text: str
     sections: list[SectionOut]
-    legal_bases: list[ReferenceOut]
-    references_made: list[ReferenceOut]
+    legal_bases: list[ReferenceOut]  # one per code cited as a basis, with its mentions
+    other_references: list[ReferenceOut]  # one per code cited, never as a basis
+    references_made: list[ReferenceOut]  # every citation, in text order
     figures_found: list[FigureRecord]
 
 
@@ -163,25 +186,40 @@ class DocumentList(BaseModel):
     documents: list[DocumentSummary]
 
 
+class CitingDocument(BaseModel):
+    document: DocumentSummary
+    citation: ReferenceOut  # the code listed once for this document, with its mentions
+
+
+class CitedCodeOut(BaseModel):
+    code: str  # the look-up key
+    written_code: str  # as the citing documents most often write it
+    doc_type: str
+    cited_doc_id: str | None  # the cited document, when it is in the corpus
+    citing: list[CitingDocument]
+
+
 class CitingDocuments(BaseModel):
-    code: str
-    documents: list[DocumentSummary]
-    references: list[ReferenceOut]
+    query: str  # as typed
+    code: str | None  # the first fitting code's key; None when no code in the index fits
+    codes: list[CitedCodeOut]  # every code the index holds that fits the query
+    documents: list[DocumentSummary]  # every document citing one of them
+    references: list[ReferenceOut]  # each of their citations
 
 
 class FigureList(BaseModel):
     figures: list[FigureRecord]
 
 
-PassageId = Annotated[str, Field(min_length=1, max_length=200)]
+PassageId = Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class FeedbackIn(BaseModel):
-    question: str = Field(min_length=1, max_length=2000)
-    answer: str = Field(max_length=20_000)
+    question: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: Text = Field(max_length=20_000)
     citations: list[PassageId] = Field(default_factory=list, max_length=50)
     rating: Literal["up", "down"]
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Text | None = Field(default=None, max_length=2000)
 
 
 class FeedbackCreated(BaseModel):
@@ -200,6 +238,8 @@ class FeedbackOut(BaseModel):
 
 class FeedbackList(BaseModel):
     feedback: list[FeedbackOut]
+    # The next page: `?before=<next_before>`; None on the last page.
+    next_before: int | None = None
 
 
 class DocumentChangeAccepted(BaseModel):
@@ -215,6 +255,9 @@ class JobOut(BaseModel):
     job_id: str
     description: str
     state: Literal["queued", "running", "done", "failed"]
+    # Why a job failed: an error, its document deleted by an administrator before it was
+    # indexed, or the service stopping while it ran (start-up indexes the corpus again).
+    reason: Literal["error", "deleted", "interrupted"] | None = None
     message: str
     result: dict[str, str | int | float | None] = Field(default_factory=dict)
     error: str | None = None

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indexer.search import FusionWeights
 from indexer.store.locations import is_database_url
 
 
@@ -27,8 +28,9 @@ class Settings(BaseSettings):
     embedding_model: str | None = None  # name or local path, for sentence-transformers
     search_mode: Literal["lexical", "dense", "hybrid"] = "hybrid"
     fusion: Literal["rrf", "weighted"] = "weighted"
-    lexical_weight: float = Field(default=1.0, ge=0)
-    dense_weight: float = Field(default=0.5, ge=0)  # measured on the dev set: README
+    # fusion weights: the retriever's own defaults, measured on the dev set (README)
+    lexical_weight: float = Field(default=FusionWeights.lexical, ge=0)
+    dense_weight: float = Field(default=FusionWeights.dense, ge=0)
     verify_checksums: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     ask_rate_per_minute: int = Field(default=60, ge=0)  # per client address; 0 switches it off
@@ -43,6 +45,21 @@ class Settings(BaseSettings):
     max_upload_text_chars: int = Field(default=5_000_000, ge=1000)  # extracted text, any type
     # How often a running service looks for a build published by another process; 0: never.
     watch_index_seconds: float = Field(default=2.0, ge=0)
+    # Hardening: bounded work per request, private feedback, proxies trusted only when listed.
+    request_seconds: float = Field(default=10.0, gt=0)  # /api/ask, /api/search: 503 beyond
+    search_rate_per_minute: int = Field(default=120, ge=0)  # per client address; 0: off
+    feedback_rate_per_minute: int = Field(default=10, ge=0)  # POST /api/feedback; 0: off
+    max_feedback_body_bytes: int = Field(default=32_000, ge=1024)
+    # Reading feedback needs the admin token or this one (reviewers who may not upload).
+    reviewer_token: SecretStr | None = None
+    # Addresses of reverse proxies whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    api_docs: bool = False  # /docs and /redoc (their assets come from a CDN our CSP refuses)
+    # What reading an upload may cost, checked before it is parsed (413 beyond).
+    max_upload_docx_xml_bytes: int = Field(default=20_000_000, ge=10_000)  # all XML parts
+    max_upload_docx_elements: int = Field(default=250_000, ge=1000)  # XML elements, all parts
+    max_upload_pdf_content_bytes: int = Field(default=10_000_000, ge=10_000)  # over all pages
+    max_upload_pdf_operators: int = Field(default=600_000, ge=1000)  # over all pages, ~5 s
 
     @field_validator("store", "feedback_store")
     @classmethod

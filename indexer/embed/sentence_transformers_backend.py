@@ -7,7 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.deadline import check_deadline
 from indexer.embed.base import normalise_rows
+
+# sentence-transformers truncates to the model's max_seq_length (one window); the tokenizer still
+# reads the whole text first, so a query is cut to this many characters before it.
+QUERY_CHARS_PER_TOKEN = 4
 
 
 class EmbedderLoadError(RuntimeError):
@@ -60,7 +65,9 @@ class SentenceTransformerEmbedder:
         return normalise_rows(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector = self._model.encode(self._query_prefix + text, convert_to_numpy=True)
+        check_deadline()  # abandoned requests stop before the costliest step
+        limit = QUERY_CHARS_PER_TOKEN * int(self._model.max_seq_length or 512)
+        vector = self._model.encode((self._query_prefix + text)[:limit], convert_to_numpy=True)
         return normalise_rows(vector)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -108,11 +108,21 @@ class OpenIndex:
     directory: Path | None = None  # the build folder, for the embedded store
 
 
-class IndexLocation(Protocol):
+Writer = TypeVar("Writer", bound=IndexWriter)
+
+
+class IndexLocation(Protocol[Writer]):
     """Where builds live and which one is current: a folder with a `current` link, or a
-    PostgreSQL database. Builds are published atomically; readers see the old or the new."""
+    PostgreSQL database. Builds are published atomically; readers see the old or the new. A
+    location publishes and discards only builds its own writer made (`Writer`)."""
 
     def describe(self) -> str: ...
+
+    def where(self, build_id: str) -> str:
+        """For people: the build folder, or the database and the build's schema."""
+
+    def build_directory(self, build_id: str) -> Path | None:
+        """The folder holding the build's files; None when the build lives in a database."""
 
     def lock(self) -> AbstractContextManager[None]:
         """Held for a whole build: one builder at a time, across processes (and machines)."""
@@ -120,14 +130,15 @@ class IndexLocation(Protocol):
     def current_build(self) -> str | None: ...
 
     def current_manifest(self) -> Manifest | None:
-        """The current build's manifest; None when there is none or it cannot be read."""
+        """The current build's manifest; None when there is no current build. A manifest that
+        cannot be read raises `IndexCorruptError` (naming `healthqa index --rebuild`)."""
 
-    def new_writer(self, dimension: int) -> IndexWriter: ...
+    def new_writer(self, dimension: int) -> Writer: ...
 
-    def publish(self, writer: IndexWriter, manifest: Manifest) -> str:
+    def publish(self, writer: Writer, manifest: Manifest) -> str:
         """Make the finished build current (atomically), drop old ones; returns its build id."""
 
-    def discard(self, writer: IndexWriter) -> None: ...
+    def discard(self, writer: Writer) -> None: ...
 
     def open(self, model_id: str, *, verify: bool = True) -> OpenIndex: ...
 

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from indexer.manifest import IndexMissingError, Manifest
-from indexer.store.base import IndexWriter, OpenIndex
+from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
+from indexer.store.base import OpenIndex
 from indexer.store.sqlite_faiss import SqliteFaissStore, SqliteFaissWriter
 
 CURRENT_LINK = "current"
@@ -38,6 +38,12 @@ class FolderLocation:
     def describe(self) -> str:
         return str(self.index_dir)
 
+    def where(self, build_id: str) -> str:
+        return build_id or self.describe()
+
+    def build_directory(self, build_id: str) -> Path | None:
+        return Path(build_id) if build_id else None  # a folder build's id is its folder
+
     @contextmanager
     def lock(self) -> Iterator[None]:
         self.index_dir.mkdir(parents=True, exist_ok=True)
@@ -58,15 +64,16 @@ class FolderLocation:
             return None
         try:
             return Manifest.read(build)
-        except Exception:
-            return None
+        except IndexMissingError as error:  # a `current` build without its manifest is damaged
+            raise IndexCorruptError(
+                f"the current build {build} has no manifest: run `healthqa index --rebuild`"
+            ) from error
 
     def new_writer(self, dimension: int) -> SqliteFaissWriter:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
         return SqliteFaissWriter(self.index_dir / BUILDS_DIR / stamp)
 
-    def publish(self, writer: IndexWriter, manifest: Manifest) -> str:
-        assert isinstance(writer, SqliteFaissWriter)
+    def publish(self, writer: SqliteFaissWriter, manifest: Manifest) -> str:
         manifest.write(writer.directory)
         temporary = self.index_dir / f".{CURRENT_LINK}.{os.getpid()}"
         if temporary.is_symlink() or temporary.exists():
@@ -76,8 +83,7 @@ class FolderLocation:
         self._remove_old_builds()
         return str(writer.directory)
 
-    def discard(self, writer: IndexWriter) -> None:
-        assert isinstance(writer, SqliteFaissWriter)
+    def discard(self, writer: SqliteFaissWriter) -> None:
         shutil.rmtree(writer.directory, ignore_errors=True)
 
     def _remove_old_builds(self) -> None:

@@ -4,6 +4,7 @@ folder) or a postgresql:// URL."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from indexer.store.base import IndexLocation
 from indexer.store.folder import FolderLocation
@@ -19,7 +20,7 @@ def is_database_url(store: str | None) -> bool:
     return bool(store) and store.startswith(DATABASE_SCHEMES)
 
 
-def location_for(index_dir: Path, store: str | None) -> IndexLocation:
+def location_for(index_dir: Path, store: str | None) -> IndexLocation[Any]:
     if not store:
         return FolderLocation(index_dir)
     if not is_database_url(store):

@@ -24,7 +24,7 @@ from psycopg_pool import ConnectionPool
 
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
 from indexer.models import Document, Figure, Passage, Reference
-from indexer.store.base import IndexWriter, LexicalQuery, OpenIndex
+from indexer.store.base import LexicalQuery, OpenIndex
 from indexer.store.postgres_connection import Database, connect
 from indexer.store.postgres_lexical import (
     PRESELECT,
@@ -40,6 +40,7 @@ from indexer.store.postgres_schema import (
     build_indexes,
     build_tables,
 )
+from indexer.store.ranking import HNSW_EF_SEARCH
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
     document_from_row,
@@ -51,7 +52,6 @@ from indexer.tokens import LexicalFields
 
 KEEP_BUILDS = 3  # the current one and two before it, still open in slower processes
 POOL_SIZE = 8
-EF_SEARCH = 100  # HNSW candidates per query (the retriever asks for 50)
 
 
 class PostgresLocation:
@@ -63,6 +63,12 @@ class PostgresLocation:
 
     def describe(self) -> str:
         return self._database.describe()
+
+    def where(self, build_id: str) -> str:
+        return f"{self.describe()} (schema {build_id})"
+
+    def build_directory(self, build_id: str) -> Path | None:
+        return None  # the build is a schema in the database
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -108,8 +114,7 @@ class PostgresLocation:
             )
         return PostgresWriter(self.url, build_id, dimension)
 
-    def publish(self, writer: IndexWriter, manifest: Manifest) -> str:
-        assert isinstance(writer, PostgresWriter)
+    def publish(self, writer: PostgresWriter, manifest: Manifest) -> str:
         with self._connection() as connection, connection.transaction():
             connection.execute(
                 f"UPDATE {CONTROL_SCHEMA}.builds SET state = 'ready', manifest = %s "
@@ -124,8 +129,7 @@ class PostgresLocation:
         self._remove_old_builds()
         return writer.build_id
 
-    def discard(self, writer: IndexWriter) -> None:
-        assert isinstance(writer, PostgresWriter)
+    def discard(self, writer: PostgresWriter) -> None:
         with self._connection() as connection:
             _drop_build(connection, writer.build_id)
 
@@ -162,7 +166,7 @@ class PostgresLocation:
                 raise
         return OpenIndex(
             build_id=build_id,
-            where=f"{self.describe()} (schema {build_id})",
+            where=self.where(build_id),
             manifest=manifest,
             store=store,
         )
@@ -398,7 +402,7 @@ class PostgresStore:
         with self._pool.connection() as connection, connection.transaction():
             # SET LOCAL: holds for this transaction only, so it also works behind PgBouncer in
             # transaction mode; filtered searches keep walking the graph until enough rows pass
-            connection.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+            connection.execute(f"SET LOCAL hnsw.ef_search = {HNSW_EF_SEARCH}")
             connection.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
             rows = connection.execute(statement, params).fetchall()
         # relaxed iterative scans may return a few rows out of order

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from psycopg import sql
 
 from indexer.store.base import LexicalQuery
-from indexer.store.sqlite_faiss import FIELD_WEIGHTS
+from indexer.store.ranking import FIELD_WEIGHTS, K1, B
 from indexer.tokens import LexicalFields
 
 TOKEN = re.compile(r"\w+")
 FIELD_LABELS = ("A", "B", "C")  # syllables, words, folded
-K1 = 1.2
-B = 0.75
 MAX_POSITION = 16_383  # PostgreSQL's limit; later positions are kept at it
 PRESELECT = 200  # passages ranked exactly per query
 

@@ -1,5 +1,5 @@
-"""The PostgreSQL layout: versioned migrations of the `healthqa` schema (builds, the current-build
-pointer, feedback), and the tables of one build, each build in a schema of its own."""
+"""The PostgreSQL layout: versioned migrations of the `healthqa` schema (builds and the
+current-build pointer), and the tables of one build, each build in a schema of its own."""
 
 from __future__ import annotations
 
@@ -41,21 +41,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
-    Migration(
-        2,
-        "officials' feedback on answers",
-        """
-        CREATE TABLE healthqa.feedback (
-            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            created_at text NOT NULL,
-            question text NOT NULL,
-            answer text NOT NULL,
-            citations jsonb NOT NULL,
-            rating text NOT NULL CHECK (rating IN ('up', 'down')),
-            comment text
-        );
-        """,
-    ),
+    # Version 2 created healthqa.feedback; the service owns that table now (service/feedback.py
+    # creates it on first use), and the version stays so databases migrated to it still open.
+    Migration(2, "officials' feedback on answers: kept by the service since", "SELECT 1"),
 )
 
 

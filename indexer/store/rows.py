@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from indexer.models import Document, DocumentAttributes, Passage
 
 PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", text, context'
+# Attributes stored as JSON arrays that the dataclass holds as tuples (plan_years).
+TUPLE_ATTRIBUTES = tuple(f.name for f in fields(DocumentAttributes) if isinstance(f.default, tuple))
 
 
 def _decoded(value: Any) -> Any:
@@ -60,7 +62,8 @@ def document_values(document: Document) -> tuple[object, ...]:
 
 def document_from_row(row: Sequence[Any]) -> Document:
     attributes = dict(_decoded(row[4]))
-    attributes["plan_years"] = tuple(attributes.get("plan_years") or ())
+    for name in TUPLE_ATTRIBUTES:
+        attributes[name] = tuple(attributes.get(name) or ())
     return Document(
         doc_id=row[0],
         source=row[1],

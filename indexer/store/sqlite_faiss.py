@@ -18,6 +18,7 @@ import numpy as np
 from indexer.manifest import sha256_file
 from indexer.models import Document, Figure, Passage, Reference
 from indexer.store.base import LexicalQuery
+from indexer.store.ranking import FIELD_WEIGHTS, HNSW_EF_SEARCH
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
     document_from_row,
@@ -31,8 +32,6 @@ DATABASE_FILE = "index.sqlite"
 VECTORS_FILE = "vectors.faiss"
 # Exact search is fast enough and loses nothing below this size; above it, HNSW.
 EXACT_SEARCH_LIMIT = 50_000
-# bm25 weights of the syllables, words and folded columns.
-FIELD_WEIGHTS = (1.0, 1.0, 0.6)
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -141,7 +140,7 @@ class SqliteFaissStore:
         self._lock = threading.Lock()
         self._vectors = faiss.read_index(str(directory / VECTORS_FILE))
         if isinstance(self._vectors, faiss.IndexHNSWFlat):
-            self._vectors.hnsw.efSearch = 96
+            self._vectors.hnsw.efSearch = HNSW_EF_SEARCH
         self._documents: dict[str, Document] | None = None
         self._counts: dict[str, dict[str, int]] | None = None
 

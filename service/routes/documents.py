@@ -1,8 +1,9 @@
 """Look-ups: documents with their attributes, sections, legal bases, references and figures;
-which documents cite a code; figure search."""
+which documents cite a code, whatever way it is typed; figure search."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -13,10 +14,15 @@ from indexer.search import matching_documents
 from indexer.store.base import SearchFilters
 from indexer.structure import structure
 from indexer.tokens import fold, syllables
+from service.cited_codes import CitedCode, cited_codes, usual_spelling, written_code
 from service.dependencies import get_engine
 from service.engine import Engine
+from service.limits import echoed
+from service.lookup import resolve_codes
 from service.schemas import (
     AttributesOut,
+    CitedCodeOut,
+    CitingDocument,
     CitingDocuments,
     DocumentDetail,
     DocumentList,
@@ -59,6 +65,7 @@ def reference_out(engine: Engine, reference: Reference) -> ReferenceOut:
         doc_id=reference.doc_id,
         doc_type=reference.doc_type,
         code=reference.code,
+        written_code=written_code(reference),
         raw=reference.raw,
         number=reference.number,
         date=reference.date,
@@ -68,6 +75,17 @@ def reference_out(engine: Engine, reference: Reference) -> ReferenceOut:
         start=reference.start,
         end=reference.end,
         cited_doc_id=_corpus_document_for(engine, reference.code),
+    )
+
+
+def cited_code_out(engine: Engine, cited: CitedCode) -> ReferenceOut:
+    """A code listed once for a document: its fullest citation, a basis when any is."""
+    return reference_out(engine, cited.citation).model_copy(
+        update={
+            "written_code": cited.written,
+            "is_legal_basis": cited.is_legal_basis,
+            "mentions": cited.mentions,
+        }
     )
 
 
@@ -108,8 +126,9 @@ def document_detail(doc_id: str, engine: EngineDependency) -> DocumentDetail:
     store = engine.index.store
     document = store.document(doc_id)
     if document is None:
-        raise HTTPException(404, f"no document with id {doc_id!r}: see /api/documents")
+        raise HTTPException(404, f"no document with id {echoed(doc_id)!r}: see /api/documents")
     references = store.references(doc_id=doc_id)
+    grouped = cited_codes(references)
     sections = structure(doc_id, document.text).sections
     return DocumentDetail(
         **summary(engine, document).model_dump(),
@@ -118,7 +137,8 @@ def document_detail(doc_id: str, engine: EngineDependency) -> DocumentDetail:
             SectionOut(heading=s.heading, path=" › ".join(s.path), start=s.start, end=s.end)
             for s in sections
         ],
-        legal_bases=[reference_out(engine, r) for r in references if r.is_legal_basis],
+        legal_bases=[cited_code_out(engine, c) for c in grouped if c.is_legal_basis],
+        other_references=[cited_code_out(engine, c) for c in grouped if not c.is_legal_basis],
         references_made=[reference_out(engine, r) for r in references],
         figures_found=[figure_record(f) for f in store.figures(doc_id=doc_id)],
     )
@@ -127,15 +147,53 @@ def document_detail(doc_id: str, engine: EngineDependency) -> DocumentDetail:
 @router.get("/api/references", response_model=CitingDocuments)
 def citing_documents(
     engine: EngineDependency,
-    code: Annotated[str, Query(min_length=1, max_length=100, description="e.g. 25-CT/TW")],
+    code: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="a code or what people type for it: 25-CT/TW, 25/CT-TW, Chỉ thị 25, CT 25",
+        ),
+    ],
 ) -> CitingDocuments:
-    key = normalize_code(code)
-    references = engine.index.store.references(code=key)
-    citing = list(dict.fromkeys(r.doc_id for r in references))
     store = engine.index.store
+    every_citation = store.references()
+    # most cited first, so a look-up that fits several codes lists the likeliest first
+    citing_count = Counter(key for key, _ in {(r.code, r.doc_id) for r in every_citation})
+    held = sorted(citing_count, key=lambda key: (-citing_count[key], key))
+    keys = resolve_codes(code, held)
+    summaries: dict[str, DocumentSummary] = {}
+    found_codes: list[CitedCodeOut] = []
+    references: list[Reference] = []
+    for key in keys:
+        citations = [r for r in every_citation if r.code == key]
+        references.extend(citations)
+        citing = []
+        for cited in cited_codes(citations):
+            doc_id = cited.citation.doc_id
+            if doc_id not in summaries and (document := store.document(doc_id)) is not None:
+                summaries[doc_id] = summary(engine, document)
+            if doc_id in summaries:
+                citing.append(
+                    CitingDocument(
+                        document=summaries[doc_id], citation=cited_code_out(engine, cited)
+                    )
+                )
+        doc_types = Counter(r.doc_type for r in citations)
+        found_codes.append(
+            CitedCodeOut(
+                code=key,
+                written_code=usual_spelling(citations) or key,
+                doc_type=doc_types.most_common(1)[0][0],
+                cited_doc_id=_corpus_document_for(engine, key),
+                citing=citing,
+            )
+        )
     return CitingDocuments(
-        code=key,
-        documents=[summary(engine, d) for d in (store.document(i) for i in citing) if d],
+        query=code,
+        code=keys[0] if keys else None,
+        codes=found_codes,
+        documents=list(summaries.values()),
         references=[reference_out(engine, r) for r in references],
     )
 

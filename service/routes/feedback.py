@@ -1,18 +1,27 @@
-"""POST /api/feedback: an official's thumbs up/down on an answer; GET lists and exports them."""
+"""POST /api/feedback: an official's thumbs up/down on an answer; GET lists and exports them, a
+page at a time, for reviewers only (they hold what officials asked)."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from service.auth import require_reviewer
 from service.dependencies import get_feedback_store
 from service.feedback import Feedback, FeedbackStore
 from service.schemas import FeedbackCreated, FeedbackIn, FeedbackList, FeedbackOut
 
 router = APIRouter()
 StoreDependency = Annotated[FeedbackStore, Depends(get_feedback_store)]
+Before = Annotated[
+    int | None, Query(ge=1, le=2**62, description="entries older than this id (the next page)")
+]
+READ_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"description": "missing or wrong reviewer (or admin) token"},
+    403: {"description": "no HEALTHQA_REVIEWER_TOKEN or HEALTHQA_ADMIN_TOKEN configured"},
+}
 
 
 def feedback_out(feedback: Feedback) -> FeedbackOut:
@@ -27,7 +36,12 @@ def feedback_out(feedback: Feedback) -> FeedbackOut:
     )
 
 
-@router.post("/api/feedback", status_code=201, response_model=FeedbackCreated)
+@router.post(
+    "/api/feedback",
+    status_code=201,
+    response_model=FeedbackCreated,
+    responses={429: {"description": "too much feedback from this address; see Retry-After"}},
+)
 def add_feedback(request: FeedbackIn, store: StoreDependency) -> FeedbackCreated:
     comment = (request.comment or "").strip() or None
     feedback = store.add(
@@ -40,19 +54,41 @@ def add_feedback(request: FeedbackIn, store: StoreDependency) -> FeedbackCreated
     return FeedbackCreated(id=feedback.id)
 
 
-@router.get("/api/feedback", response_model=FeedbackList)
-def list_feedback(store: StoreDependency) -> FeedbackList:
-    return FeedbackList(feedback=[feedback_out(f) for f in store.all()])
-
-
-@router.get("/api/feedback.jsonl")
-def export_feedback(store: StoreDependency) -> Response:
-    """One JSON object a line, newest first, for review in a spreadsheet or a notebook."""
-    lines = (
-        json.dumps(feedback_out(f).model_dump(), ensure_ascii=False) + "\n" for f in store.all()
+@router.get(
+    "/api/feedback",
+    response_model=FeedbackList,
+    dependencies=[Depends(require_reviewer)],
+    responses=READ_RESPONSES,
+)
+def list_feedback(
+    store: StoreDependency,
+    limit: Annotated[int, Query(ge=1, le=500, description="entries per page")] = 100,
+    before: Before = None,
+) -> FeedbackList:
+    entries = store.page(limit=limit + 1, before=before)
+    shown = entries[:limit]
+    return FeedbackList(
+        feedback=[feedback_out(f) for f in shown],
+        next_before=shown[-1].id if len(entries) > limit else None,
     )
+
+
+@router.get(
+    "/api/feedback.jsonl", dependencies=[Depends(require_reviewer)], responses=READ_RESPONSES
+)
+def export_feedback(
+    store: StoreDependency,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="entries per file")] = 10_000,
+    before: Before = None,
+) -> Response:
+    """One JSON object a line, newest first, for review in a spreadsheet or a notebook; when more
+    remain, `X-Next-Before` names the `before` of the next file."""
+    entries = store.page(limit=limit + 1, before=before)
+    shown = entries[:limit]
+    lines = (json.dumps(feedback_out(f).model_dump(), ensure_ascii=False) + "\n" for f in shown)
+    headers = {"Content-Disposition": 'attachment; filename="feedback.jsonl"'}
+    if len(entries) > limit:
+        headers["X-Next-Before"] = str(shown[-1].id)
     return Response(
-        "".join(lines),
-        media_type="application/x-ndjson; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="feedback.jsonl"'},
+        "".join(lines), media_type="application/x-ndjson; charset=utf-8", headers=headers
     )

@@ -8,6 +8,7 @@ page by web/static/upload.js from POST /api/documents and GET /api/jobs/{id}."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -23,18 +24,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.models import Document
 from service.auth import writes_enabled
+from service.cited_codes import usual_spelling
 from service.dependencies import get_engine
 from service.document_view import cited_span, contents, text_runs
 from service.engine import Engine
+from service.limits import MAX_QUESTION_CHARS
 from service.routes import documents
-from service.schemas import AttributesOut, DocumentSummary, ReferenceOut
+from service.schemas import AttributesOut, CitedCodeOut, DocumentSummary, ReferenceOut
 from service.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATES = Jinja2Templates(directory=WEB_DIR / "templates")  # autoescapes .html
 MAX_CODE_CHARS = 100
-MAX_QUESTION_CHARS = 2000
 FREQUENT_CODES = 12
 EXAMPLE_KEYS = ("example_1", "example_2", "example_3", "example_4")  # in i18n.json
 
@@ -68,11 +70,17 @@ def render(
             "t": interface_strings()[lang],
             "other_lang": other,
             "lang_source": "query" if requested in ("vi", "en") else "default",
-            "switch_href": f"{request.url.path}?{urlencode(switch_query)}",
+            "switch_href": f"{same_site_path(request.url.path)}?{urlencode(switch_query)}",
             **context,
         },
         status_code=status_code,
     )
+
+
+def same_site_path(path: str) -> str:
+    """A link to this page, never off-site: `//evil.example/login` (and `/\\evil.example`, which
+    browsers read alike) becomes `/evil.example/login`."""
+    return "/" + path.lstrip("/\\")
 
 
 def not_found_page(request: Request) -> HTMLResponse:
@@ -103,23 +111,58 @@ def display_date(iso_date: str | None) -> str | None:
 
 
 def display_title(summary: DocumentSummary) -> str:
-    return summary.attributes.title or summary.source
+    """The document's title; without one, what it is, who issued it and where ("Báo cáo – Sở Y
+    tế tỉnh Hậu Giang"), never its file name; the id only when nothing at all is known."""
+    attributes = summary.attributes
+    if attributes.title:
+        return attributes.title
+    parts = [p for p in (attributes.doc_type, attributes.issuing_body) if p]
+    issuer = (attributes.issuing_body or "").casefold()
+    parts += [
+        place
+        for place in (attributes.district, attributes.province)
+        if place and place.casefold() not in issuer
+    ]
+    return " – ".join(parts) or summary.doc_id
+
+
+# How a document leaves its own number or day blank for the signer to fill in (seeds 000, 001):
+# "Số:   /KH-SYT", "Quyết định số   /QĐ-TTYT"; "ngày   tháng 01 năm 2025", "ngày   /   /2025".
+BLANK_NUMBER = re.compile(r"(?<!\w)(?i:số)[ \t]*:?[ \t]*/[ \t]*[A-ZĐ]")
+BLANK_DAY = re.compile(r"(?<!\w)ngày[ \t]*(?:tháng|/)")
+HEADER_CHARS = 3000  # where a document's own number and date are written
 
 
 @dataclass(frozen=True)
 class AttributeRow:
     label_key: str  # an interface string
     value: str | None
+    blank: bool = False  # the document leaves it blank: "không ghi", not "không rõ"
 
 
-def attribute_rows(attributes: AttributesOut, source: str) -> list[AttributeRow]:
+def identity_rows(attributes: AttributesOut, text: str) -> list[AttributeRow]:
+    """The number and date rows, each blank where the document itself leaves it blank."""
+    header = text[:HEADER_CHARS]
+    date = display_date(attributes.issued_date)
+    return [
+        AttributeRow(
+            "attr_number",
+            attributes.number,
+            blank=not attributes.number and BLANK_NUMBER.search(header) is not None,
+        ),
+        AttributeRow("attr_date", date, blank=not date and BLANK_DAY.search(header) is not None),
+    ]
+
+
+def attribute_rows(attributes: AttributesOut, source: str, text: str) -> list[AttributeRow]:
     place = ", ".join(p for p in (attributes.district, attributes.province) if p)
     years = ", ".join(str(year) for year in attributes.plan_years)
+    number, date = identity_rows(attributes, text)
     return [
-        AttributeRow("attr_number", attributes.number),
+        number,
         AttributeRow("attr_type", attributes.doc_type),
         AttributeRow("attr_issuer", attributes.issuing_body),
-        AttributeRow("attr_date", display_date(attributes.issued_date)),
+        date,
         AttributeRow("attr_signer", attributes.signer),
         AttributeRow("attr_place", place or None),
         AttributeRow("attr_years", years or None),
@@ -151,21 +194,38 @@ def filter_options(all_documents: list[Document]) -> FilterOptions:
 class CitingDocument:
     summary: DocumentSummary
     title: str
-    references: list[ReferenceOut]
+    citation: ReferenceOut  # the code once, with its mentions
+
+
+@dataclass(frozen=True)
+class FoundCode:
+    """One code a look-up reached, and the documents citing it."""
+
+    code: CitedCodeOut
+    citing: list[CitingDocument]
 
 
 @dataclass(frozen=True)
 class FrequentCode:
-    code: str
+    code: str  # the look-up key
+    written: str  # as the citing documents most often write it
     citing: int  # how many documents cite it
 
 
 def frequent_codes(engine: Engine) -> list[FrequentCode]:
-    citing = Counter(
-        code for code, _ in {(r.code, r.doc_id) for r in engine.index.store.references()}
-    )
+    citations = engine.index.store.references()
+    citing = Counter(code for code, _ in {(r.code, r.doc_id) for r in citations})
     ranked = sorted(citing.items(), key=lambda item: (-item[1], item[0]))
-    return [FrequentCode(code, count) for code, count in ranked[:FREQUENT_CODES] if count > 1]
+    frequent = [(code, count) for code, count in ranked[:FREQUENT_CODES] if count > 1]
+    return [
+        FrequentCode(code, usual_spelling(r for r in citations if r.code == code) or code, count)
+        for code, count in frequent
+    ]
+
+
+def document_text(engine: Engine, doc_id: str) -> str:
+    document = engine.index.store.document(doc_id)
+    return document.text if document is not None else ""
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -194,7 +254,10 @@ def documents_page(
         "documents.html",
         {
             "active": "documents",
-            "documents": [(d, display_title(d)) for d in listed.documents],
+            "documents": [
+                (d, display_title(d), identity_rows(d.attributes, document_text(engine, d.doc_id)))
+                for d in listed.documents
+            ],
             "options": filter_options(engine.index.store.documents()),
             "place": place or "",
             "year": chosen_year,
@@ -226,12 +289,12 @@ def document_page(
             "active": "documents",
             "document": detail,
             "title": display_title(detail),
-            "attributes": attribute_rows(detail.attributes, detail.source),
+            "attributes": attribute_rows(detail.attributes, detail.source, detail.text),
             "contents": contents([(s.heading, s.path, s.start) for s in detail.sections]),
             "runs": text_runs(detail.text, [s.start for s in detail.sections], cited),
             "cited": cited is not None,
             "legal_bases": detail.legal_bases,
-            "other_references": [r for r in detail.references_made if not r.is_legal_basis],
+            "other_references": detail.other_references,
         },
     )
 
@@ -246,24 +309,24 @@ def references_page(request: Request, engine: EngineDependency, code: str = "") 
         "too_long": too_long,
         "searched": bool(code) and not too_long,
         "frequent": frequent_codes(engine),
-        "normalized_code": None,
-        "citing": [],
-        "cited_doc_id": None,
+        "found": [],
     }
     if context["searched"]:
         found = documents.citing_documents(engine, code)
-        context["normalized_code"] = found.code
-        context["citing"] = [
-            CitingDocument(
-                summary=summary,
-                title=display_title(summary),
-                references=[r for r in found.references if r.doc_id == summary.doc_id],
+        context["found"] = [
+            FoundCode(
+                code=cited,
+                citing=[
+                    CitingDocument(
+                        summary=entry.document,
+                        title=display_title(entry.document),
+                        citation=entry.citation,
+                    )
+                    for entry in cited.citing
+                ],
             )
-            for summary in found.documents
+            for cited in found.codes
         ]
-        context["cited_doc_id"] = next(
-            (r.cited_doc_id for r in found.references if r.cited_doc_id), None
-        )
     return render(request, "references.html", context)
 
 

@@ -8,12 +8,18 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from indexer.models import Hit
 from indexer.store.base import SearchFilters
-from service.dependencies import get_engine
+from service.dependencies import get_engine, get_request_workers, get_settings
 from service.engine import Engine
+from service.limits import MAX_SEARCH_CHARS, bound_question
 from service.schemas import SearchResponse, SearchResult
+from service.settings import Settings
+from service.time_budget import RequestWorkers
 
 router = APIRouter()
-MAX_QUESTION_CHARS = 1000
+BUDGET_RESPONSES: dict[int | str, dict[str, object]] = {
+    429: {"description": "too many requests from this address; see Retry-After"},
+    503: {"description": "over the time budget (HEALTHQA_REQUEST_SECONDS); abandoned"},
+}
 
 
 def clean_question(text: str, limit: int) -> str:
@@ -41,9 +47,11 @@ def result(rank: int, hit: Hit) -> SearchResult:
     )
 
 
-@router.get("/api/search", response_model=SearchResponse)
+@router.get("/api/search", response_model=SearchResponse, responses=BUDGET_RESPONSES)
 def search(
     engine: Annotated[Engine, Depends(get_engine)],
+    workers: Annotated[RequestWorkers, Depends(get_request_workers)],
+    settings: Annotated[Settings, Depends(get_settings)],
     q: Annotated[str, Query(description="the question, 1 to 1,000 characters")],
     k: Annotated[int, Query(ge=1, le=50, description="how many passages, 1 to 50")] = 10,
     mode: Annotated[Literal["lexical", "dense", "hybrid"] | None, Query()] = None,
@@ -52,13 +60,13 @@ def search(
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     type: Annotated[str | None, Query(max_length=100)] = None,  # noqa: A002 - API field name
 ) -> SearchResponse:
-    question = clean_question(q, MAX_QUESTION_CHARS)
+    question = clean_question(q, MAX_SEARCH_CHARS)
     chosen_mode = mode or engine.default_mode
-    hits = engine.retriever.search(
-        question,
-        k=k,
-        mode=chosen_mode,
-        filters=SearchFilters(doc_id=document, place=place, year=year, doc_type=type),
+    filters = SearchFilters(doc_id=document, place=place, year=year, doc_type=type)
+    analysed = bound_question(question)
+    hits = workers.run(
+        lambda: engine.retriever.search(analysed, k=k, mode=chosen_mode, filters=filters),
+        seconds=settings.request_seconds,
     )
     return SearchResponse(
         query=question,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 
 from service.auth import require_admin
+from service.engine import EngineHolder
 from service.jobs import JobRunner
 from service.rebuild import rebuild_and_swap
 from service.schemas import DocumentChangeAccepted
@@ -54,6 +55,7 @@ def add_document(
     title: MetadataField = None,
 ) -> DocumentChangeAccepted:
     settings: Settings = request.app.state.settings
+    engines: EngineHolder = request.app.state.engines
     data = file.file.read(settings.max_upload_bytes + 1)
     try:
         upload = check_upload(data, file.filename, UploadLimits.from_settings(settings))
@@ -70,13 +72,18 @@ def add_document(
                 "title": title,
             }
         )
-        stored = store_upload(settings.corpus_dir, upload, metadata)
+        stored = store_upload(
+            settings.corpus_dir,
+            upload,
+            metadata,
+            indexed=lambda doc_id: engines.current.index.store.document(doc_id) is not None,
+        )
     except UploadRejected as error:
         raise HTTPException(error.status, str(error)) from error
     jobs: JobRunner = request.app.state.jobs
-    engines = request.app.state.engines
+    what = "the stored but unindexed document" if stored.already_stored else "the new document"
     job = jobs.submit(
-        f"index the new document {stored.doc_id}",
+        f"index {what} {stored.doc_id}",
         lambda report: rebuild_and_swap(settings, engines, report, added_doc_id=stored.doc_id),
     )
     return DocumentChangeAccepted(

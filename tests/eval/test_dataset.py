@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
+from eval.dataset import DEFAULT_SET, UNTYPED, DatasetError, Trap, load_dataset
 from eval.metrics import first_relevant_rank, is_relevant, mrr_at, norm, recall_at
 
 
@@ -12,6 +12,17 @@ def test_the_dev_set_loads_with_languages(tmp_path):
     items = load_dataset(DEFAULT_SET)
     assert len(items) >= 30
     assert {item.language for item in items} >= {"vi", "en"}
+
+
+def test_the_dev_set_carries_kinds_mentions_and_traps():
+    items = {item.item_id: item for item in load_dataset(DEFAULT_SET)}
+    assert len(items) == 131
+    assert sum(1 for item in items.values() if item.kind == UNTYPED) == 31
+    assert items["d01"].kind == UNTYPED and items["d01"].must_mention == ()
+    assert items["e050"].kind == "plan-vs-actual"
+    assert items["e050"].must_mention == ("51.511", "95,39%")
+    assert items["e074"].trap == Trap(73.877, "12-month actual, not the full-year estimate")
+    assert items["e085"].turns[-1] == items["e085"].question and len(items["e085"].turns) == 3
 
 
 @pytest.mark.parametrize(
@@ -22,6 +33,8 @@ def test_the_dev_set_loads_with_languages(tmp_path):
         ('{"id": "x", "question": "q", "answerable": true}', "evidence"),
         ('{"id": "a", "question": "q", "evidence": ["e"]}', "duplicate"),
         ('{"id": "y", "question": "q", "evidence": ["e"], "turns": ["other"]}', "last of"),
+        ('{"id": "m", "question": "q", "evidence": ["e"], "must_mention": "95%"}', "must_mention"),
+        ('{"id": "k", "question": "q", "evidence": ["e"], "kind": 3}', "kind"),
     ],
 )
 def test_malformed_lines_are_reported_with_their_number(tmp_path, line, fragment):

@@ -33,12 +33,18 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def evaluated(seed_settings, cli_env, tmp_path_factory):
-    """One run over a third of the dev set (with its follow-up and unanswerable questions)."""
+    """One run over a third of the original dev items (with their follow-up and unanswerable
+    questions) and the first item of each kind."""
     from eval.dataset import DEFAULT_SET
 
-    lines = DEFAULT_SET.read_text(encoding="utf-8").splitlines()
-    chosen = [line for n, line in enumerate(lines) if n % 3 == 0 or '"answerable": false' in line]
-    chosen += [line for line in lines if '"turns"' in line and line not in chosen]
+    lines = [line for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines() if line]
+    untyped = [line for line in lines if '"kind"' not in line]
+    chosen = [line for n, line in enumerate(untyped) if n % 3 == 0 or '"answerable": false' in line]
+    chosen += [line for line in untyped if '"turns"' in line and line not in chosen]
+    kinds: dict[str, str] = {}
+    for line in lines:
+        kinds.setdefault(json.loads(line).get("kind", "untyped"), line)
+    chosen += [line for line in kinds.values() if line not in chosen]
     folder = tmp_path_factory.mktemp("eval-command")
     subset = folder / "subset.jsonl"
     subset.write_text("\n".join(chosen) + "\n", encoding="utf-8")
@@ -53,6 +59,7 @@ def evaluated(seed_settings, cli_env, tmp_path_factory):
             "lexical",
             "--mode",
             "hybrid",
+            "--cross-validate",
             "--json",
             "--report",
             str(report),
@@ -83,17 +90,48 @@ def test_json_has_every_metric_per_mode_language_and_document(evaluated):
         "abstention_precision",
         "abstention_recall",
     } <= set(overall)
-    assert overall["abstention_recall"] == 1.0
+    untyped = next(row for row in payload["answer_kinds"] if row["group"] == "untyped")
+    # the original unanswerable items are scored in their own kind (floors: test_quality.py)
+    assert untyped["unanswerable"] == 2 and 0.0 <= untyped["abstention_recall"] <= 1.0
     assert any(row["group"] == "(none)" for row in payload["answer_documents"])  # unanswerable
     assert set(payload["misses"]) == {"lexical", "hybrid"}
     assert set(payload["common_misses"]) <= set(payload["misses"]["hybrid"])
     assert payload["ablation"] is None
 
 
+def test_json_reports_every_metric_per_kind(evaluated):
+    payload, _ = evaluated
+    kinds = [row["group"] for row in payload["answer_kinds"]]
+    assert kinds[0] == "untyped" and len(kinds) == 11
+    assert {"plan-vs-actual", "cross-document", "scope-trap", "unanswerable"} <= set(kinds)
+    by_kind = {row["group"]: row for row in payload["answer_kinds"]}
+    assert by_kind["plan-vs-actual"]["plan_vs_actual_questions"] == 1
+    assert by_kind["cross-document"]["cross_document_questions"] == 1
+    assert by_kind["scope-trap"]["trap_questions"] == 1
+    assert by_kind["list"]["must_mention_questions"] == 1
+    assert by_kind["unanswerable"]["figure_accuracy"] is None
+    overall = payload["answers"][0]
+    assert payload["answerability_right"] == overall["answerability_right"]
+    for field in ("must_mention_recall", "plan_vs_actual_accuracy", "trap_rate"):
+        assert field in overall
+    retrieval_kinds = {row["group"] for row in payload["retrieval_kinds"]["hybrid"]}
+    assert "figure" in retrieval_kinds and "unanswerable" not in retrieval_kinds
+    folds = payload["cross_validation"]["folds"]
+    assert len(folds) == 5 and all(f["document"].endswith(".txt") for f in folds)
+
+
 def test_report_writes_markdown_plots_and_miss_tables(evaluated):
     payload, report = evaluated
     markdown = (report / "report.md").read_text(encoding="utf-8")
-    for heading in ("## Retrieval", "### Per document", "## Answers", "## Misses at 5"):
+    for heading in (
+        "## Retrieval",
+        "### Per kind",
+        "### Per document",
+        "## Answers",
+        "Answerability right",
+        "## Abstention threshold, cross-validated over documents",
+        "## Misses at 5",
+    ):
         assert heading in markdown
     assert "![R@k by mode](recall_at_k.png)" in markdown
     for plot in ("recall_at_k.png", "ranks.png"):

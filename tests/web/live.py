@@ -22,7 +22,8 @@ CHROMIUM_ARGS = [
 def chromium_missing_message() -> str:
     return (
         f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. Install it with "
-        "`apt-get install chromium` (`make setup` does), never with `playwright install`."
+        "`apt-get install chromium` (`make test` does, when run as root), never with "
+        "`playwright install`."
     )
 
 

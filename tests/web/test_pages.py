@@ -9,6 +9,10 @@ from html import unescape
 
 import pytest
 
+from service.routes.pages import display_title
+from service.schemas import AttributesOut, DocumentSummary
+from tests.web.conftest import AS_REVIEWER
+
 LONG_AN_PLAN = "001_b919c97a22ddf266"
 HAU_GIANG_PROGRAMME = "003_970cdc5fae201362"
 
@@ -138,6 +142,51 @@ def test_document_viewer_shows_attributes_legal_bases_references_and_text(client
     )
 
 
+def test_a_number_the_document_leaves_blank_shows_as_not_written(client):
+    for doc_id in ("000_e10c59c27c62b5c8", LONG_AN_PLAN):  # "Số:   /KH-SYT", "số   /QĐ-TTYT"
+        text = unescape(client.get(f"/documents/{doc_id}").text)
+        assert re.search(
+            r'<dt[^>]*>Số hiệu</dt>\s*<dd class="unknown" data-i18n="not_written">không ghi</dd>',
+            text,
+        ), doc_id
+    listing = unescape(client.get("/documents").text)
+    assert listing.count(">không ghi</dd>") >= 2
+
+
+def test_no_title_falls_back_to_a_file_name(client):
+    listing = client.get("/documents").text
+    titles = re.findall(r'class="document-card__title"><a [^>]*>([^<]*)</a>', listing)
+    assert len(titles) == 5
+    assert not [title for title in titles if title.endswith(".txt") or not title.strip()]
+
+
+def test_an_untitled_document_is_named_by_type_issuer_and_place():
+    attributes = AttributesOut(
+        doc_type="Báo cáo",
+        number=None,
+        issuing_body="Sở Y tế tỉnh Hậu Giang",
+        issued_date=None,
+        signer=None,
+        province="Hậu Giang",
+        district=None,
+        plan_years=[2023],
+        title=None,
+    )
+    summary = DocumentSummary(
+        doc_id="004_ed8f74c002a8b9ab",
+        source="004_ed8f74c002a8b9ab.txt",
+        attributes=attributes,
+        passages=1,
+        figures=0,
+        references=0,
+    )
+    assert display_title(summary) == "Báo cáo – Sở Y tế tỉnh Hậu Giang"
+    unknown_issuer = attributes.model_copy(update={"issuing_body": None})
+    assert display_title(summary.model_copy(update={"attributes": unknown_issuer})) == (
+        "Báo cáo – Hậu Giang"
+    )
+
+
 def test_document_viewer_puts_an_anchor_at_every_section_and_lists_them(client):
     detail = client.get(f"/api/documents/{LONG_AN_PLAN}").json()
     html = client.get(f"/documents/{LONG_AN_PLAN}").text
@@ -159,7 +208,7 @@ def test_citation_link_highlights_the_quoted_span(client, seed_engine):
     quoted = seed_engine.index.store.document(citation["doc_id"]).text[
         citation["quote_start"] : citation["quote_end"]
     ]
-    assert quoted == "95%"
+    assert quoted.startswith("Tỷ lệ bảo hiểm y tế toàn dân") and "95%" in quoted
     assert f'<mark class="cited" id="cited" tabindex="-1">{quoted}</mark>' in html
     assert "Đoạn được trích dẫn được tô sáng." in html
 
@@ -209,8 +258,11 @@ def test_references_page_lists_documents_citing_a_code_and_how(client):
     assert "<code>25-CT/TW</code>" in html
     assert html.count('class="document-card"') == 3
     assert f'href="/documents/{HAU_GIANG_PROGRAMME}"' in html
-    assert "Chỉ thị số 25/CT-TW ngày 25/10/2023 của Ban Bí thư" in html
+    # each document cites it once on the page, in its fullest citation, with its mentions counted
+    assert html.count('class="reference"') == 3
+    assert "Chỉ thị số 25/CT-TW ngày 25 tháng 10 năm 2023 của Ban Bí thư về nâng cao" in html
     assert "Căn cứ pháp lý" in html and "Nhắc đến" in html
+    assert re.search(r"\b2 <span[^>]*>lần nhắc đến trong văn bản</span>", html)
     assert re.search(rf'href="/documents/{LONG_AN_PLAN}\?start=\d+&end=\d+#cited"', html)
 
 
@@ -291,6 +343,8 @@ def test_a_legal_basis_in_the_corpus_links_to_that_document(hostile_client):
 
 # feedback
 
+NO_FEEDBACK = {"feedback": [], "next_before": None}
+
 
 def test_feedback_round_trip_stores_question_answer_citations_and_comment(
     feedback_client, feedback_db, seed_settings
@@ -316,7 +370,7 @@ def test_feedback_round_trip_stores_question_answer_citations_and_comment(
     assert ids[1] > ids[0]
     assert feedback_db.exists() == in_file
 
-    listed = feedback_client.get("/api/feedback").json()["feedback"]
+    listed = feedback_client.get("/api/feedback", headers=AS_REVIEWER).json()["feedback"]
     assert [entry["id"] for entry in listed] == ids[::-1]  # newest first
     newest = listed[0]
     assert newest["question"] == second["question"]
@@ -332,7 +386,7 @@ def test_feedback_exports_as_json_lines(feedback_client):
     for rating in ("up", "down"):
         body = {"question": "Câu hỏi", "answer": "Trả lời", "citations": [], "rating": rating}
         feedback_client.post("/api/feedback", json=body)
-    response = feedback_client.get("/api/feedback.jsonl")
+    response = feedback_client.get("/api/feedback.jsonl", headers=AS_REVIEWER)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/x-ndjson")
     assert "attachment" in response.headers["content-disposition"]
@@ -340,13 +394,14 @@ def test_feedback_exports_as_json_lines(feedback_client):
     assert len(lines) == 2 and response.text.endswith("\n")
     entries = [json.loads(line) for line in lines]
     assert [e["rating"] for e in entries] == ["down", "up"]
-    assert entries == feedback_client.get("/api/feedback").json()["feedback"]
+    listed = feedback_client.get("/api/feedback", headers=AS_REVIEWER).json()["feedback"]
+    assert entries == listed
     assert "Câu hỏi" in response.text  # UTF-8 as written, not \\u escapes
 
 
 def test_feedback_export_of_nothing_is_empty(feedback_client):
-    assert feedback_client.get("/api/feedback.jsonl").text == ""
-    assert feedback_client.get("/api/feedback").json() == {"feedback": []}
+    assert feedback_client.get("/api/feedback.jsonl", headers=AS_REVIEWER).text == ""
+    assert feedback_client.get("/api/feedback", headers=AS_REVIEWER).json() == NO_FEEDBACK
 
 
 @pytest.mark.parametrize(
@@ -367,7 +422,7 @@ def test_invalid_feedback_is_422(feedback_client, change):
     response = feedback_client.post("/api/feedback", json={**body, **change})
     assert response.status_code == 422
     assert response.json()["detail"]
-    assert feedback_client.get("/api/feedback").json() == {"feedback": []}
+    assert feedback_client.get("/api/feedback", headers=AS_REVIEWER).json() == NO_FEEDBACK
 
 
 def test_feedback_without_a_required_field_is_422(feedback_client):

@@ -1,0 +1,244 @@
+"""Fitting the figure ranker and its abstention threshold on an evaluation set, with
+cross-validation over documents: fit on the items of four seed documents, test on the fifth.
+
+The weights are a conditional logit over each question's candidates (a figure record that passes
+the question's facets; the right ones are those whose value is the expected answer): they
+maximise the softmax probability of the right records, with an L2 penalty. The confidence is a
+logistic regression of "the first record is right" on its score and its margin over the runner-up.
+The threshold is the SQuAD 2.0 best-threshold sweep: answering an answerable item scores 1 when
+its first figure is right (or it has no expected figure), abstaining scores 1 on unanswerable
+items, all else 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import logsumexp
+from sklearn.linear_model import LogisticRegression
+
+from eval.dataset import EvalItem
+from eval.metrics import figure_matches
+from service.qa.answer import Answerer
+from service.qa.figure_ranker import FEATURES, MODEL_FILE, RankerModel, calibration_inputs
+from service.qa.followup import Turn
+
+FIGURE_INTENTS = ("figure", "plan_vs_actual", "comparison")
+L2 = 0.1
+
+
+@dataclass(frozen=True)
+class Example:
+    """One evaluation item's figure candidates, as the ranker sees them."""
+
+    item: EvalItem
+    fold: str
+    features: np.ndarray  # candidates × features
+    labels: np.ndarray  # 1 where the candidate's value is the expected answer
+    figure_intent: bool
+    unmatched: float = 0.0  # share of the question no candidate in scope expresses
+
+
+@dataclass(frozen=True)
+class FoldScores:
+    fold: str
+    items: int
+    figure_accuracy: float | None  # first figure right, over items with an expected figure
+    answerability: float  # answered iff answerable
+    threshold: float
+
+
+@dataclass(frozen=True)
+class FitReport:
+    model: RankerModel
+    in_sample: FoldScores
+    folds: tuple[FoldScores, ...]  # each scored on the document held out
+
+
+def collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
+    examples = []
+    spare = 0
+    documents = sorted({item.docs[0] for item in items if item.docs})
+    for item in items:
+        history: list[Turn] = []
+        for turn in item.turns[:-1]:
+            earlier = answerer.ask(turn, history)
+            history += [Turn("user", turn), Turn("assistant", earlier.text)]
+        asked = answerer.ask(item.question, history)
+        ranking = answerer.rank_figures(item.question, history, limit=None)
+        ranked = ranking.records
+        features = np.array([r.features for r in ranked]).reshape(-1, len(FEATURES))
+        expected = item.answer.value if item.answer else None
+        labels = np.array(
+            [
+                1 if expected is not None and figure_matches(r.record.figure.value, expected) else 0
+                for r in ranked
+            ]
+        )
+        if item.docs:
+            fold = item.docs[0]
+        else:  # items naming no seed document are spread over the folds, in file order
+            fold = documents[spare % len(documents)]
+            spare += 1
+        figure_intent = asked.intent in FIGURE_INTENTS
+        examples.append(
+            Example(item, fold, features, labels, figure_intent, ranking.unmatched)
+        )
+    return examples
+
+
+def fit(examples: Sequence[Example]) -> RankerModel:
+    weights = _conditional_logit([e for e in examples if e.figure_intent and e.labels.any()])
+    calibration = _calibrate(weights, examples)
+    unthresholded = RankerModel(weights, calibration, 0.0)
+    return RankerModel(weights, calibration, best_threshold(unthresholded, examples))
+
+
+def _conditional_logit(examples: Sequence[Example]) -> tuple[float, ...]:
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total = L2 * float(w @ w)
+        gradient = 2 * L2 * w
+        for example in examples:
+            scores = example.features @ w
+            softmax = np.exp(scores - logsumexp(scores))
+            right = example.labels == 1
+            right_mass = softmax[right].sum()
+            total -= float(np.log(right_mass + 1e-12))
+            # d/dw −log Σ_right p = E_p[x] − E_{p | right}[x]
+            gradient += softmax @ example.features - (softmax[right] @ example.features[right]) / (
+                right_mass + 1e-12
+            )
+        return total, gradient
+
+    start = np.zeros(len(FEATURES))
+    result = minimize(loss, start, jac=True, method="L-BFGS-B")
+    return tuple(float(w) for w in result.x)
+
+
+def _calibrate(weights: Sequence[float], examples: Sequence[Example]) -> tuple[float, ...]:
+    rows, labels = [], []
+    model = RankerModel(tuple(weights), (0.0,) * 7, 0.0)
+    for example in examples:
+        if not example.figure_intent or not len(example.labels):
+            continue
+        best, runner_up, right = _best(model, example)
+        rows.append(calibration_inputs(best.score, runner_up, best.features, example.unmatched))
+        labels.append(int(example.item.answerable and right))
+    if len(set(labels)) < 2:
+        return (1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    regression = LogisticRegression(max_iter=2000).fit(np.array(rows), np.array(labels))
+    return (*(float(w) for w in regression.coef_[0]), float(regression.intercept_[0]))
+
+
+def best_threshold(model: RankerModel, examples: Sequence[Example]) -> float:
+    """The middle of the widest-scoring interval: answering at or above any threshold in
+    (c[i-1], c[j]] gives the same outcomes, for the observed confidences c[i..j] that score
+    best; its middle is the farthest from both edges."""
+    outcomes = [_outcome(model, e) for e in examples if e.figure_intent]
+    candidates = sorted({p for p, _, _ in outcomes} | {0.0})
+    scores = [
+        sum(_credit(p >= threshold, right, answerable) for p, right, answerable in outcomes)
+        for threshold in candidates
+    ]
+    best = max(scores)
+    first = scores.index(best)
+    last = first
+    while last + 1 < len(scores) and scores[last + 1] == best:
+        last += 1
+    below = candidates[first - 1] if first > 0 else candidates[first]
+    return (below + candidates[last]) / 2
+
+
+def score(model: RankerModel, examples: Sequence[Example], fold: str) -> FoldScores:
+    figure_right = []
+    answerability = []
+    for example in examples:
+        probability, right, answerable = _outcome(model, example)
+        answered = not example.figure_intent or probability >= model.threshold
+        answerability.append(answered == answerable)
+        if example.item.answer is not None:
+            figure_right.append(answered and right)
+    return FoldScores(
+        fold=fold,
+        items=len(examples),
+        figure_accuracy=sum(figure_right) / len(figure_right) if figure_right else None,
+        answerability=sum(answerability) / len(answerability) if answerability else 0.0,
+        threshold=model.threshold,
+    )
+
+
+def cross_validate(examples: Sequence[Example]) -> FitReport:
+    model = fit(examples)
+    folds = []
+    for fold in sorted({e.fold for e in examples}):
+        train = [e for e in examples if e.fold != fold]
+        test = [e for e in examples if e.fold == fold]
+        folds.append(score(fit(train), test, fold))
+    return FitReport(model, score(model, examples, "all"), tuple(folds))
+
+
+def save(report: FitReport, source: str, path: Path = MODEL_FILE) -> None:
+    model = report.model
+    payload = {
+        "about": (
+            "Figure-ranker weights and abstention threshold, fitted by `healthqa-eval fit-ranker` "
+            f"on {source}; cross-validated over documents (fit on four, test on the fifth)."
+        ),
+        "fitted": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "features": list(FEATURES),
+        "weights": [round(w, 6) for w in model.weights],
+        "calibration": [round(c, 6) for c in model.calibration],
+        "threshold": round(model.threshold, 6),
+        "in_sample": _scores(report.in_sample),
+        "held_out": [_scores(f) for f in report.folds],
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _scores(scores: FoldScores) -> dict[str, object]:
+    return {
+        "fold": scores.fold,
+        "items": scores.items,
+        "figure_accuracy": None
+        if scores.figure_accuracy is None
+        else round(scores.figure_accuracy, 3),
+        "answerability": round(scores.answerability, 3),
+        "threshold": round(scores.threshold, 4),
+    }
+
+
+def _outcome(model: RankerModel, example: Example) -> tuple[float, bool, bool]:
+    """(confidence in the best candidate, whether it is right, whether the item is answerable)."""
+    if not len(example.labels):
+        return 0.0, False, example.item.answerable
+    best, runner_up, right = _best(model, example)
+    confidence = model.confidence(best.features, runner_up, example.unmatched)
+    return confidence, right, example.item.answerable
+
+
+@dataclass(frozen=True)
+class _Top:
+    score: float
+    features: np.ndarray
+
+
+def _best(model: RankerModel, example: Example) -> tuple[_Top, float | None, bool]:
+    """(the best candidate, the runner-up's score, whether the best is right)."""
+    scores = example.features @ np.array(model.weights)
+    order = np.argsort(-scores)
+    best = int(order[0])
+    runner_up = float(scores[order[1]]) if len(order) > 1 else None
+    right = example.item.answer is None or bool(example.labels[best])
+    return _Top(float(scores[best]), example.features[best]), runner_up, right
+
+
+def _credit(answered: bool, right: bool, answerable: bool) -> int:
+    if answerable:
+        return int(answered and right)
+    return int(not answered)

@@ -1,0 +1,146 @@
+"""Figure records: each extracted figure with the context an official needs to know what it
+measures — its row label and the list item it hangs from, its own clause, its line, the table's
+column header and title, the section path and the document's identity.
+
+Records are derived from what the index stores (documents, passages, figures), so both stores
+give the same records; they are what figure questions are ranked against (row + header
+linearisation, as table-QA systems retrieve cells with their headers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from indexer.abbreviations import expansions
+from indexer.models import Document, Figure, Passage
+
+# A list item or table sub-row: "- Số lượt khám", "+ Tuyến tỉnh", "* Khám phát hiện:".
+ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
+# How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
+MAX_LEAD_IN_LINES = 40
+LEAD_IN_CHARS = 160
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """One figure and the words that say what it is, by field (nearest first)."""
+
+    figure: Figure
+    passage: Passage
+    document: Document
+    indicator: str  # the label, prefixed by the list item or row group it belongs to
+    local: str  # the figure's own clause: words since the previous figure on its line
+    line: str  # the whole line (sentence or table row) it is written in
+    context: str  # column header, section path, document type and title
+
+    @property
+    def text(self) -> str:
+        """Everything a record says, for display and for embedding."""
+        return " | ".join(part for part in (self.indicator, self.line, self.context) if part)
+
+
+def build_records(
+    documents: Iterable[Document], passages: Iterable[Passage], figures: Iterable[Figure]
+) -> list[FigureRecord]:
+    """Records for every figure that lies inside a stored passage, in document order."""
+    by_document: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_document.setdefault(passage.doc_id, []).append(passage)
+    for ordered in by_document.values():
+        ordered.sort(key=lambda p: (p.start, -p.end))
+    documents_by_id = {d.doc_id: d for d in documents}
+    figures_by_document: dict[str, list[Figure]] = {}
+    for figure in figures:
+        figures_by_document.setdefault(figure.doc_id, []).append(figure)
+    records = []
+    for doc_id, doc_figures in figures_by_document.items():
+        document = documents_by_id.get(doc_id)
+        if document is None:
+            continue
+        doc_figures.sort(key=lambda f: f.start)
+        doc_passages = by_document.get(doc_id, [])
+        for position, figure in enumerate(doc_figures):
+            passage = _containing(doc_passages, figure)
+            if passage is None:
+                continue
+            previous_end = _previous_end_on_line(document.text, doc_figures, position)
+            records.append(_record(figure, passage, document, previous_end))
+    return records
+
+
+def _record(
+    figure: Figure, passage: Passage, document: Document, previous_end: int
+) -> FigureRecord:
+    text = document.text
+    line_start, line_end = line_span(text, figure.start)
+    line = text[line_start:line_end].strip()
+    local = text[max(line_start, previous_end) : figure.start]
+    if not any(ch.isalpha() for ch in local):
+        local = figure.label  # a table cell: its clause is the row label
+    lead_in = _lead_in(text, line_start) if ITEM.match(text[line_start:line_end]) else ""
+    indicator = figure.label
+    if lead_in and lead_in.lower() not in indicator.lower():
+        indicator = f"{lead_in} – {indicator}"
+    attributes = document.attributes
+    identity = [attributes.doc_type, attributes.title, attributes.issuing_body]
+    context_parts = [passage.context, " › ".join(passage.section), *identity]
+    context = " | ".join(part for part in context_parts if part)
+    expanded = " ".join(expansions(f"{indicator} {line} {context}"))
+    if expanded:
+        context = f"{context} | {expanded}"
+    return FigureRecord(
+        figure=figure,
+        passage=passage,
+        document=document,
+        indicator=indicator,
+        local=local.strip(" ,;:-–"),
+        line=line,
+        context=context,
+    )
+
+
+def line_span(text: str, offset: int) -> tuple[int, int]:
+    """The cleaned-text line holding `offset`."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, end if end >= 0 else len(text)
+
+
+def _previous_end_on_line(text: str, ordered: Sequence[Figure], position: int) -> int:
+    line_start, _ = line_span(text, ordered[position].start)
+    if position == 0:
+        return line_start
+    previous = ordered[position - 1]
+    return previous.end if previous.end >= line_start else line_start
+
+
+def _lead_in(text: str, line_start: int) -> str:
+    """The line a run of list items hangs from: walk back over sibling items to the first line
+    that is not one (a heading or a sentence ending in a colon)."""
+    end = line_start - 1
+    for _ in range(MAX_LEAD_IN_LINES):
+        if end <= 0:
+            return ""
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        end = start - 1
+        if not line:
+            continue
+        if ITEM.match(line) and not line.endswith(":"):
+            continue
+        if not line.endswith(":"):
+            return ""  # the items follow a sentence or a heading, not a lead-in
+        lead = ITEM.sub("", line).rstrip(" :")
+        return lead if len(lead) <= LEAD_IN_CHARS else lead[-LEAD_IN_CHARS:].split(" ", 1)[-1]
+    return ""
+
+
+def _containing(ordered: Sequence[Passage], figure: Figure) -> Passage | None:
+    for passage in ordered:
+        if passage.start <= figure.start and figure.end <= passage.end:
+            return passage
+        if passage.start > figure.start:
+            break
+    return None

@@ -1,0 +1,132 @@
+"""Spelling correction of questions against the corpus's own vocabulary: a syllable the documents
+never use is replaced by one they do that is one edit away, accents aside ("sácg" → "sách",
+"nhâm" → "nhân"), chosen by the syllables around it; and a real syllable the documents never
+write beside its neighbours is replaced by a near one they write there often ("nội chú" →
+"nội trú", "con thú 3" → "con thứ 3"). Near means one letter apart, or one of the spelling
+confusions of Vietnamese dialects (ch/tr, s/x, d/gi/r, l/n at the start; n/ng, c/t at the end)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from indexer.tokens import canonical_tone, fold, is_stopword, syllables
+
+TOKEN = re.compile(r"[^\W_]+")
+NUMBER = "<số>"  # numbers stand for one another: "năm 2023" and "năm 2025" are one context
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_LENGTH = 3  # shorter tokens are shorthand or acronyms, not typos
+# Onsets and codas that speakers of one dialect write for another's.
+CONFUSED_ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi"), ("d", "r"), ("gi", "r"), ("l", "n"))
+CONFUSED_CODAS = (("n", "ng"), ("c", "t"))
+# A real syllable is taken for a typo only when a near one stands beside its neighbours this often
+# in the documents, and it never does.
+REAL_WORD_SUPPORT = 3
+
+
+class Speller:
+    def __init__(self, texts: Iterable[str]) -> None:
+        unigrams: Counter[str] = Counter()
+        bigrams: Counter[tuple[str, str]] = Counter()
+        for text in texts:
+            sequence = [_token(s) for s in syllables(text)]
+            unigrams.update(sequence)
+            bigrams.update(zip(sequence, sequence[1:], strict=False))
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        by_fold: dict[str, list[str]] = {}
+        for word in unigrams:
+            by_fold.setdefault(fold(word), []).append(word)
+        self.by_fold = by_fold
+
+    def correct(self, question: str) -> str:
+        """The question with each unknown syllable replaced by its best-supported neighbour in
+        the vocabulary; known syllables, acronyms, numbers and short tokens are kept."""
+        tokens = list(TOKEN.finditer(question))
+        words = [_token(t.group(0).lower()) for t in tokens]
+        out = []
+        last = 0
+        for index, token in enumerate(tokens):
+            written = token.group(0)
+            replacement = self._replacement(written, words, index)
+            out.append(question[last : token.start()])
+            out.append(replacement or written)
+            last = token.end()
+        out.append(question[last:])
+        return "".join(out)
+
+    def _replacement(self, written: str, words: list[str], index: int) -> str | None:
+        word = words[index]
+        if (
+            len(word) < MIN_LENGTH
+            or word == NUMBER
+            or not written.isalpha()
+            or (written.isupper() and len(written) > 1)
+            or is_stopword(word)
+        ):
+            return None
+        previous = words[index - 1] if index > 0 else None
+        following = words[index + 1] if index + 1 < len(words) else None
+
+        def context(candidate: str) -> int:
+            return self.bigrams[(previous, candidate)] + self.bigrams[(candidate, following)]
+
+        known = word in self.unigrams or (word.isascii() and word in self.by_fold)
+        if known:
+            # a real syllable: only a dialect confusion, accents kept ("chú" → "trú")
+            candidates = [c for c in _confusions(word) if c in self.unigrams]
+            neighbours_known = all(
+                n is None or n in self.unigrams for n in (previous, following)
+            ) and (previous, following) != (None, None)
+            if not candidates or context(word) or not neighbours_known:
+                return None
+            best = max(candidates, key=context)
+            if context(best) < REAL_WORD_SUPPORT:
+                return None
+        else:
+            candidates = [c for c in self._candidates(word) if c != word]
+            if not candidates:
+                return None
+            best = max(
+                candidates,
+                key=lambda c: 3 * math.log1p(context(c)) + math.log1p(self.unigrams[c]),
+            )
+            if not context(best) and self.unigrams[best] < 2:
+                return None  # seen once and never beside these words: not worth the risk
+        return best.capitalize() if written[:1].isupper() else best
+
+    def _candidates(self, word: str) -> list[str]:
+        """Vocabulary syllables whose unaccented form is the word's, or one edit from it."""
+        folded = fold(word)
+        found = set(self.by_fold.get(folded, ()))
+        for edited in _one_edit(folded) | _confusions(folded):
+            found.update(self.by_fold.get(edited, ()))
+        return sorted(found)
+
+
+def _token(syllable: str) -> str:
+    return NUMBER if syllable.isdigit() else canonical_tone(syllable)
+
+
+def _confusions(word: str) -> set[str]:
+    variants = set()
+    for a, b in CONFUSED_ONSETS:
+        for this, that in ((a, b), (b, a)):
+            if word.startswith(this) and not (this == "d" and word.startswith("gi")):
+                variants.add(that + word[len(this) :])
+    for a, b in CONFUSED_CODAS:
+        for this, that in ((a, b), (b, a)):
+            if word.endswith(this) and not (this == "n" and word.endswith("ng")):
+                variants.add(word[: -len(this)] + that)
+    return variants
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    inserts = {a + c + b for a, b in splits for c in LETTERS}
+    return deletes | swaps | replaces | inserts

@@ -1,0 +1,183 @@
+"""Figure answers: the best-ranked figure record when its confidence clears the calibrated
+threshold; with a plan-against-actual question, the result, its plan and whether it was met; with
+a comparison, one figure for each place asked about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from indexer.figure_records import FigureRecord, line_span
+from indexer.models import Figure, Hit
+from indexer.scope import QueryScope, years_in
+from indexer.tokens import fold, syllables
+from service.qa import wording
+from service.qa.figure_question import FigureQuestion, wanted_in
+from service.qa.figure_ranker import FigureRanker
+from service.qa.intent import Intent
+from service.qa.quotes import sentence_around
+
+
+@dataclass(frozen=True)
+class FigureFinding:
+    answerable: bool
+    confidence: float
+    text: str = ""
+    records: tuple[FigureRecord, ...] = ()  # the answer first, then its plan or the other side
+    quotes: tuple[tuple[int, int], ...] = ()  # the sentence each record is quoted from
+
+
+class FigureAnswerer:
+    def __init__(self, ranker: FigureRanker, records: Sequence[FigureRecord]) -> None:
+        self.ranker = ranker
+        self._by_document: dict[str, list[FigureRecord]] = {}
+        for record in records:
+            self._by_document.setdefault(record.document.doc_id, []).append(record)
+
+    def find(
+        self,
+        question: FigureQuestion,
+        hits: Sequence[Hit],
+        *,
+        intent: Intent,
+        question_text: str,
+        language: str,
+        doc_ids: set[str] | None = None,
+    ) -> FigureFinding:
+        if intent == "comparison" and len(question.scope.places) >= 2:
+            compared = self._compare(question, hits, question_text, language, doc_ids)
+            if compared is not None:
+                return compared
+        ranking = self.ranker.rank(question, hits, doc_ids=doc_ids, limit=1)
+        if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
+            return FigureFinding(answerable=False, confidence=ranking.confidence)
+        best = ranking.best.record
+        records = [best]
+        text = self._sentence(language, best)
+        if intent == "plan_vs_actual":
+            result, plan = self._result_and_plan(best)
+            if plan is not None and result is not None:
+                records = [result, plan]
+                met, share = _met(result.figure, plan.figure)
+                text = (
+                    self._sentence(language, result)
+                    + " "
+                    + wording.plan_against_result(language, result.figure, plan.figure, met, share)
+                )
+        return FigureFinding(
+            answerable=True,
+            confidence=ranking.confidence,
+            text=text,
+            records=tuple(records),
+            quotes=tuple(_quote(r) for r in records),
+        )
+
+    def _sentence(self, language: str, record: FigureRecord) -> str:
+        start, end = _quote(record)
+        return wording.figure_sentence(
+            language,
+            record.indicator,
+            record.figure,
+            record.document,
+            record.document.text[start:end],
+        )
+
+    # plan against actual
+
+    def _result_and_plan(
+        self, best: FigureRecord
+    ) -> tuple[FigureRecord | None, FigureRecord | None]:
+        """The result and the plan of the same indicator: on the same line (a KH/TH table row,
+        "kế hoạch … thực hiện …") or with the same indicator, nearest first."""
+        wanted = "target" if best.figure.kind != "target" else "result"
+        partner = self._partner(best, wanted)
+        if wanted == "target":
+            return best, partner
+        return partner, best
+
+    def _partner(self, record: FigureRecord, kind: str) -> FigureRecord | None:
+        text = record.document.text
+        line = line_span(text, record.figure.start)
+        indicator = fold(record.indicator)
+        candidates = []
+        for other in self._by_document.get(record.document.doc_id, []):
+            figure = other.figure
+            if other is record or figure.kind != kind:
+                continue
+            if record.figure.year and figure.year and figure.year != record.figure.year:
+                continue
+            same_line = line_span(text, figure.start) == line
+            if not same_line and fold(other.indicator) != indicator:
+                continue
+            candidates.append((not same_line, abs(figure.start - record.figure.start), other))
+        return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+    # comparisons
+
+    def _compare(
+        self,
+        question: FigureQuestion,
+        hits: Sequence[Hit],
+        question_text: str,
+        language: str,
+        doc_ids: set[str] | None,
+    ) -> FigureFinding | None:
+        sides = []
+        for place, segment in _segments(question_text, question.scope.places):
+            years = years_in(segment) or question.scope.years
+            scope = QueryScope(places=(place,), unknown_places=(), years=years)
+            side = replace(question, scope=scope, wanted=wanted_in(segment) or question.wanted)
+            ranking = self.ranker.rank(side, hits, doc_ids=doc_ids, limit=1)
+            if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
+                return None
+            sides.append(ranking)
+        records = tuple(r.best.record for r in sides if r.best)
+        return FigureFinding(
+            answerable=True,
+            confidence=min(r.confidence for r in sides),
+            text=" ".join(self._sentence(language, r) for r in records),
+            records=records,
+            quotes=tuple(_quote(r) for r in records),
+        )
+
+
+def _segments(question: str, places: Sequence[str]) -> list[tuple[str, str]]:
+    """Each place with the part of the question that speaks of it: from the end of the previous
+    place's mention to the start of the next one's."""
+    folded = fold(question)
+    positions = []
+    for place in places:
+        key = fold(place)
+        match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded)
+        if match is None:
+            initials = "".join(s[0] for s in syllables(key))
+            match = re.search(rf"(?<!\w){initials}(?!\w)", folded)
+        if match is not None:
+            positions.append((match.start(), match.end(), place))
+    positions.sort()
+    segments = []
+    for index, (_, _, place) in enumerate(positions):
+        left = positions[index - 1][1] if index > 0 else 0
+        right = positions[index + 1][0] if index + 1 < len(positions) else len(question)
+        segments.append((place, question[left:right]))
+    return segments
+
+
+def _quote(record: FigureRecord) -> tuple[int, int]:
+    return sentence_around(record.document.text, record.figure.start, record.figure.end)
+
+
+def _met(result: Figure, plan: Figure) -> tuple[bool | None, float | None]:
+    """Whether the result meets the plan, respecting the plan's comparator ("< 8,5‰" is met by
+    2,34), and the result as a share of the plan when both are in the same unit."""
+    if (result.unit or "") != (plan.unit or ""):
+        return None, None
+    if plan.comparator in ("<", "≤"):
+        met = result.value < plan.value if plan.comparator == "<" else result.value <= plan.value
+    elif plan.comparator == ">":
+        met = result.value > plan.value
+    else:
+        met = result.value >= plan.value
+    share = 100 * result.value / plan.value if plan.value and not plan.comparator else None
+    return met, share

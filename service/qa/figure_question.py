@@ -1,0 +1,184 @@
+"""What a figure question asks for, as constraints and weighted terms: the places and years it
+names, whether it wants a target or a result, a rate, a count or an amount of money, and the
+terms that name the indicator (with abbreviations and English renderings as alternatives)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from indexer.abbreviations import abbreviations
+from indexer.glossary import Glossary
+from indexer.scope import YEAR, QueryScope
+from indexer.tokens import fold, has_diacritics, is_stopword, syllables
+
+Measure = Literal["rate", "count", "money"]
+Wanted = Literal["target", "result"]
+
+# Question words that ask for a plan or goal rather than what happened, and the reverse. Matched on
+# folded text, so unaccented questions count; they describe the grammar of questions, not any
+# indicator.
+TARGET_CUES = re.compile(
+    r"\b(chi tieu|ke hoach|muc tieu|phan dau|duoc giao|giao|du kien|du toan|phai|can dat|"
+    r"target(?:s|ed)?|plan(?:ned|s)?|aim(?:s|ed)?|goal|expected|should|supposed|by 20\d\d|kh)\b"
+)
+RESULT_CUES = re.compile(
+    r"\b(thuc hien|thuc te|dat|ket qua|ghi nhan|phat hien|actual(?:ly)?|achieved|"
+    r"performed|recorded|were|was|did|carried out|had|th)\b"
+)
+# "phải đạt", "cần đạt", "phấn đấu đạt": a goal, though "đạt" is also how results are reported.
+GOAL_REACH = re.compile(r"\b(?:phai|can|phan dau|muc tieu)(?: \w+){0,2} dat\b")
+# "đạt bao nhiêu % kế hoạch": the percent is of the plan, not the measure asked for.
+SHARE_OF_PLAN = re.compile(r"(?:%|phan tram)\s*(?:so voi\s*)?(?:ke hoach|kh|chi tieu|du toan)\b")
+RATE_CUES = re.compile(
+    r"\b(ty le|ty suat|ty so|phan tram|bao nhieu %|may %|rate|ratio|percent(?:age)?|share|"
+    r"proportion|coverage)\b|%"
+)
+MONEY_CUES = re.compile(
+    r"\b(tien|dong|kinh phi|ngan sach|chi phi|trieu|ty dong|spend|spent|cost|"
+    r"budget|money|paid|income)\b"
+)
+COUNT_CUES = re.compile(r"\b(so|bao nhieu|how many|number of|tong so|count)\b")
+# Sub-units narrower than a district or a province: "cơ sở 2", "các TYT xã", "tuyến huyện".
+SUB_UNIT = re.compile(
+    r"\b(co so \d+|facility \d+|site|second site|tyt xa|tram y te xa|tuyen (?:tinh|huyen|xa)|"
+    r"phong kham da khoa khu vuc|pkdkkv)\b"
+)
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One term of the question: any alternative expresses it (an abbreviation or its long form;
+    the Vietnamese renderings of an English term). `weight` scales its importance: terms carried
+    over from an earlier turn count less than the turn's own."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    weight: float = 1.0
+    unrendered: bool = False  # an English word with no Vietnamese rendering
+    # matched as written, accents and all: a question typed with accents, a glossary rendering
+    # ("nam" is male, not "năm"); a question typed without any is matched accent-blind
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class FigureQuestion:
+    terms: tuple[TermGroup, ...]
+    pairs: tuple[str, ...]  # adjacent content syllables, as the question wrote them
+    scope: QueryScope
+    wanted: Wanted | None
+    measure: Measure | None
+    sub_units: tuple[str, ...]  # folded sub-unit names the question asks about
+
+
+def analyze_figure_question(
+    question: str,
+    scope: QueryScope,
+    glossary: Glossary,
+    *,
+    language: str,
+    carried: str = "",
+) -> FigureQuestion:
+    """`carried` is what a follow-up inherits from earlier turns (their indicator words)."""
+    folded = fold(question)
+    place_syllables = {s for place in scope.places for s in syllables(fold(place))}
+    place_syllables |= _initialisms(scope.places)
+    terms: list[TermGroup] = []
+    pairs: list[str] = []
+    sources = [(question, 1.0)] + ([(carried, 0.5)] if carried else [])
+    for text, weight in sources:
+        if language == "en":
+            for renderings in glossary.expand_groups(text):
+                alternatives = tuple(
+                    alt for alt in (_content(r, place_syllables) for r in renderings) if alt
+                )
+                if alternatives:
+                    terms.append(TermGroup(alternatives, weight, exact=True))
+            # names, numbers and acronyms that an English question writes as the documents do
+            for token in re.findall(r"\b[A-ZĐ][A-ZĐ0-9+()/-]{1,}\b", text):
+                terms.extend(_vietnamese_terms(token, place_syllables, weight))
+            # content words the glossary cannot render still name part of what is asked: they
+            # count as unmatched, so a figure that only matches the rest is less certain
+            for word in glossary.unrendered(text):
+                if fold(word) not in place_syllables:
+                    terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
+        else:
+            terms.extend(_vietnamese_terms(text, place_syllables, weight))
+        content = [s for s in syllables(YEAR.sub(" ", text)) if _is_content(s, place_syllables)]
+        pairs += [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
+    return FigureQuestion(
+        terms=tuple(_unique(terms)),
+        pairs=tuple(dict.fromkeys(pairs)),
+        scope=scope,
+        wanted=_wanted(folded),
+        measure=_measure(folded),
+        sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
+    )
+
+
+def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> list[TermGroup]:
+    # abbreviations are written in capitals ("BN" is bệnh nhân; "bn" in chat is bao nhiêu)
+    capitals = {t.lower() for t in re.findall(r"[^\W\d_]+", text) if t.isupper() and len(t) > 1}
+    long_forms = {short.lower(): long for short, long in abbreviations().items()}
+    groups = []
+    exact = has_diacritics(text)
+    for syllable in syllables(YEAR.sub(" ", text)):
+        if not _is_content(syllable, place_syllables):
+            continue
+        alternatives = [(syllable,)]
+        long_form = long_forms.get(syllable) if syllable in capitals else None
+        if long_form:
+            alternatives.append(tuple(syllables(long_form)))
+        groups.append(TermGroup(tuple(alternatives), weight, exact=exact))
+    return groups
+
+
+def _content(text: str, place_syllables: set[str]) -> tuple[str, ...]:
+    return tuple(s for s in syllables(text) if _is_content(s, place_syllables))
+
+
+def _is_content(syllable: str, place_syllables: set[str]) -> bool:
+    return not (is_stopword(syllable) or syllable.isdigit() or fold(syllable) in place_syllables)
+
+
+def _initialisms(places: tuple[str, ...]) -> set[str]:
+    """ "HG" for Hậu Giang: officials abbreviate place names by their initials."""
+    return {"".join(s[0] for s in syllables(fold(p))) for p in places if len(p.split()) > 1}
+
+
+def wanted_in(text: str) -> Wanted | None:
+    """Whether `text` asks for a target or a result."""
+    return _wanted(fold(text))
+
+
+def _wanted(folded: str) -> Wanted | None:
+    target = TARGET_CUES.search(folded)
+    result = RESULT_CUES.search(GOAL_REACH.sub(" ", folded))
+    if target and result:
+        # "đặt kế hoạch … và thực tế đạt": the result is the answer, the plan comes with it
+        return "result"
+    if target:
+        return "target"
+    if result:
+        return "result"
+    return None
+
+
+def _measure(folded: str) -> Measure | None:
+    folded = SHARE_OF_PLAN.sub(" ", folded)
+    if RATE_CUES.search(folded):
+        return "rate"
+    if MONEY_CUES.search(folded):
+        return "money"
+    if COUNT_CUES.search(folded):
+        return "count"
+    return None
+
+
+def _unique(groups: list[TermGroup]) -> list[TermGroup]:
+    seen: dict[tuple[tuple[str, ...], ...], TermGroup] = {}
+    for group in groups:
+        kept = seen.get(group.alternatives)
+        if kept is None or kept.weight < group.weight:
+            seen[group.alternatives] = group
+    return list(seen.values())

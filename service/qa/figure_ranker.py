@@ -1,0 +1,370 @@
+"""Ranking figure records for a question: hard facets (place, year) filter, soft evidence
+(indicator words by field, retrieval of the record's passage, kind, measure, sub-unit) is
+combined linearly, with weights fitted as a conditional logit over each question's candidates
+(`healthqa-eval fit-ranker`). The answer's confidence is a logistic calibration of the best
+score and its margin over the runner-up; abstention is a threshold on it, chosen on held-out
+documents."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.figure_records import FigureRecord
+from indexer.models import Hit
+from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
+from service.qa.figure_question import SUB_UNIT, FigureQuestion, TermGroup
+
+MODEL_FILE = Path(__file__).parent / "data" / "figure_ranker.json"
+FEATURES = (
+    "indicator",
+    "local",
+    "line",
+    "context",
+    "any",
+    "core",
+    "rarest",
+    "pairs",
+    "elsewhere",
+    "retrieval",
+    "reciprocal_rank",
+    "year",
+    "kind",
+    "measure",
+    "sub_unit",
+    "result",
+)
+FIELDS = ("indicator", "local", "line", "context")
+MAX_MARGIN = 5.0  # a lone candidate leads by this much
+
+
+@dataclass(frozen=True)
+class RankerModel:
+    weights: tuple[float, ...]
+    # weights of the best record's score, its margin, its overall, weakest-term and rarest-term
+    # coverage, and a bias
+    calibration: tuple[float, ...]
+    threshold: float  # answer when the confidence reaches it
+
+    def score(self, features: Sequence[float]) -> float:
+        return sum(w * x for w, x in zip(self.weights, features, strict=True))
+
+    def confidence(
+        self, features: Sequence[float], runner_up: float | None, unmatched: float = 0.0
+    ) -> float:
+        """P(the best record answers the question), from its score, its lead over the runner-up,
+        how much of the question it covers, and how much of the question no record in scope
+        expresses at all."""
+        inputs = calibration_inputs(self.score(features), runner_up, features, unmatched)
+        z = sum(w * x for w, x in zip(self.calibration, (*inputs, 1.0), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def calibration_inputs(
+    best: float, runner_up: float | None, features: Sequence[float], unmatched: float
+) -> tuple[float, ...]:
+    margin = min(best - runner_up, MAX_MARGIN) if runner_up is not None else MAX_MARGIN
+    return (
+        best,
+        margin,
+        features[FEATURES.index("any")],
+        features[FEATURES.index("core")],
+        features[FEATURES.index("rarest")],
+        unmatched,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_FILE) -> RankerModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(
+            f"{path} was fitted for features {data['features']}, the ranker computes {FEATURES}: "
+            "run `healthqa-eval fit-ranker` again"
+        )
+    return RankerModel(tuple(data["weights"]), tuple(data["calibration"]), data["threshold"])
+
+
+@dataclass(frozen=True)
+class RankedRecord:
+    record: FigureRecord
+    features: tuple[float, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    records: tuple[RankedRecord, ...]  # best first
+    confidence: float  # that the first answers the question; 0 when there is none
+    unmatched: float = 0.0  # weight share of the question's terms no record in scope expresses
+
+    @property
+    def best(self) -> RankedRecord | None:
+        return self.records[0] if self.records else None
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    record: FigureRecord
+    raw: dict[str, set[str]]  # field → syllables as written
+    folded: dict[str, set[str]]  # field → accent-folded syllables
+    pairs: set[str]  # adjacent syllables over every field, raw and folded
+    places: set[str]  # folded places the record is about
+    district_level: bool
+
+
+class FigureRanker:
+    def __init__(self, records: Sequence[FigureRecord], model: RankerModel | None = None) -> None:
+        self.model = model or load_model()
+        self._indexed = [_index(record) for record in records]
+        frequency: Counter[str] = Counter()
+        for item in self._indexed:
+            frequency.update(set().union(*item.raw.values(), *item.folded.values()))
+        self._frequency = frequency
+        self._count = max(len(records), 1)
+        weights = sorted(self.idf(word) for word in frequency)
+        self._typical_idf = weights[len(weights) // 2] if weights else 1.0
+
+    def idf(self, syllable: str) -> float:
+        return math.log(1 + self._count / (1 + self._frequency.get(syllable, 0)))
+
+    def known(self, syllable: str) -> bool:
+        return self._frequency.get(syllable, 0) > 0
+
+    def rank(
+        self,
+        question: FigureQuestion,
+        hits: Sequence[Hit],
+        *,
+        doc_ids: set[str] | None = None,
+        limit: int | None = 20,
+    ) -> Ranking:
+        """Records that pass the question's facets, best first, with the confidence that the
+        first one answers."""
+        top = max((h.score for h in hits), default=0.0) or 1.0
+        retrieval: dict[str, tuple[float, int]] = {}
+        for rank, hit in enumerate(hits, start=1):
+            retrieval.setdefault(hit.passage.passage_id, (hit.score / top, rank))
+        terms = self._prepared(
+            [
+                t
+                for t in question.terms
+                if t.unrendered or any(self._informative(a) for a in t.alternatives)
+            ]
+        )
+        ranked = []
+        expressed = [0.0] * len(terms)  # each term's best coverage by any record in scope
+        for item in self._indexed:
+            record = item.record
+            if doc_ids is not None and record.document.doc_id not in doc_ids:
+                continue
+            if not _in_scope(item, question):
+                continue
+            features = self._features(item, question, terms, retrieval)
+            ranked.append(RankedRecord(record, features, self.model.score(features)))
+            for index, term in enumerate(terms):
+                if expressed[index] < 1.0:
+                    share = self._coverage((term,), item, FIELDS)[0]
+                    expressed[index] = max(expressed[index], share)
+        ranked.sort(key=lambda r: -r.score)
+        if not ranked:
+            return Ranking((), 0.0, 1.0)
+        unmatched = _unmatched(terms, expressed)
+        runner_up = ranked[1].score if len(ranked) > 1 else None
+        confidence = self.model.confidence(ranked[0].features, runner_up, unmatched)
+        return Ranking(tuple(ranked[:limit]), confidence, unmatched)
+
+    def _informative(self, alternative: tuple[str, ...]) -> bool:
+        return any(self.known(s) or self.known(fold(s)) for s in alternative)
+
+    def _features(
+        self,
+        item: _Indexed,
+        question: FigureQuestion,
+        terms: Sequence[_Term],
+        retrieval: dict[str, tuple[float, int]],
+    ) -> tuple[float, ...]:
+        coverage = {f: self._coverage(terms, item, (f,)) for f in FIELDS}
+        overall = self._coverage(terms, item, FIELDS)
+        pairs = [p for p in question.pairs if _tone(p) in item.pairs or fold(p) in item.pairs]
+        pair_share = len(pairs) / len(question.pairs) if question.pairs else 0.0
+        hit_score, hit_rank = retrieval.get(item.record.passage.passage_id, (0.0, 0))
+        figure = item.record.figure
+        return (
+            coverage["indicator"][0],
+            coverage["local"][0],
+            coverage["line"][0],
+            coverage["context"][0],
+            overall[0],
+            overall[1],
+            overall[2],
+            pair_share,
+            _elsewhere(coverage["line"][0], self._coverage(terms, item, ("indicator", "local"))[0]),
+            hit_score,
+            1.0 / hit_rank if hit_rank else 0.0,
+            _agreement(question.scope.years and figure.year, figure.year in question.scope.years),
+            _agreement(question.wanted and figure.kind, figure.kind == question.wanted),
+            _agreement(question.measure, _measure_of(figure.unit) == question.measure),
+            _sub_unit_fit(item, question),
+            1.0 if figure.kind == "result" else 0.0,
+        )
+
+    def _prepared(self, terms: Sequence[TermGroup]) -> list[_Term]:
+        """Each term's alternatives as (syllable, matched with accents?, IDF weight) — computed
+        once per question, not once per record."""
+        prepared = []
+        for term in terms:
+            alternatives = []
+            if term.unrendered:  # never found in the documents; weighs as a typical word
+                word = term.alternatives[0][0]
+                prepared.append(_Term((((word, True, self._typical_idf),),), term.weight))
+                continue
+            for alternative in term.alternatives:
+                keyed = []
+                for syllable in alternative:
+                    accented = term.exact or has_diacritics(syllable)
+                    key = canonical_tone(syllable) if accented else fold(syllable)
+                    keyed.append((key, accented, self.idf(key)))
+                alternatives.append(tuple(keyed))
+            prepared.append(_Term(tuple(alternatives), term.weight))
+        return prepared
+
+    @staticmethod
+    def _coverage(
+        terms: Sequence[_Term], item: _Indexed, fields: Sequence[str]
+    ) -> tuple[float, float, float]:
+        """(IDF-weighted share of the terms the fields express, the least expressed of the
+        terms that weigh at least the average, how well the rarest term is expressed). A
+        multi-syllable term counts half by its syllables, half by keeping them side by side
+        ("điều dưỡng" is not "bồi dưỡng")."""
+        raw = set().union(*(item.raw[f] for f in fields))
+        folded = set().union(*(item.folded[f] for f in fields))
+        total = covered = 0.0
+        per_term = []
+        for term in terms:
+            best = 0.0
+            weight = 0.0
+            for alternative in term.alternatives:
+                weights = sum(w for _, _, w in alternative) or 1.0
+                share = (
+                    sum(
+                        w
+                        for key, accented, w in alternative
+                        if key in (raw if accented else folded)
+                    )
+                    / weights
+                )
+                if len(alternative) > 1:
+                    adjacent = [
+                        f"{a[0]} {b[0]}" in item.pairs
+                        for a, b in zip(alternative, alternative[1:], strict=False)
+                    ]
+                    share = (share + sum(adjacent) / len(adjacent)) / 2
+                heaviest = max(w for _, _, w in alternative)
+                if share > best or (share == best and heaviest > weight):
+                    best, weight = share, heaviest
+            weight *= term.weight
+            total += weight
+            covered += weight * best
+            per_term.append((weight, best))
+        if not per_term or total == 0:
+            return 0.0, 0.0, 0.0
+        average = total / len(per_term)
+        weakest = min(best for weight, best in per_term if weight >= average)
+        rarest = max(per_term)[1]
+        return covered / total, weakest, rarest
+
+
+@dataclass(frozen=True)
+class _Term:
+    alternatives: tuple[tuple[tuple[str, bool, float], ...], ...]
+    weight: float
+
+
+def _tone(pair: str) -> str:
+    return " ".join(canonical_tone(s) for s in pair.split())
+
+
+def _index(record: FigureRecord) -> _Indexed:
+    texts = {
+        "indicator": record.indicator,
+        "local": record.local,
+        "line": record.line,
+        "context": record.context,
+    }
+    raw = {field: {canonical_tone(s) for s in syllables(text)} for field, text in texts.items()}
+    folded = {field: {fold(s) for s in found} for field, found in raw.items()}
+    pairs: set[str] = set()
+    for text in texts.values():
+        sequence = [canonical_tone(s) for s in syllables(text)]
+        for a, b in zip(sequence, sequence[1:], strict=False):
+            pairs.add(f"{a} {b}")
+            pairs.add(fold(f"{a} {b}"))
+    attributes = record.document.attributes
+    places = {fold(p) for p in (attributes.province, attributes.district) if p}
+    return _Indexed(record, raw, folded, pairs, places, attributes.district is not None)
+
+
+def _in_scope(item: _Indexed, question: FigureQuestion) -> bool:
+    """Facets: a figure of another place or of another year never answers."""
+    scope = question.scope
+    if scope.places:
+        asked = {fold(p) for p in scope.places}
+        figure_scope = fold(item.record.figure.scope or "")
+        named = item.places | {a for a in asked if a in figure_scope}
+        if not named & asked:
+            return False
+        if item.district_level and not any(
+            fold(item.record.document.attributes.district or "") == a for a in asked
+        ):
+            return False  # a district's figure does not answer a province question
+    figure = item.record.figure
+    return not (scope.years and figure.year is not None and figure.year not in scope.years)
+
+
+def _unmatched(terms: Sequence[_Term], expressed: Sequence[float]) -> float:
+    """Weight share of the terms that no record in scope expresses even half of: "giường bệnh"
+    asked of a plan that only counts doctors."""
+    weights = [max(w for alt in t.alternatives for _, _, w in alt) * t.weight for t in terms]
+    total = sum(weights)
+    missing = sum(w for w, share in zip(weights, expressed, strict=True) if share < 0.5)
+    return missing / total if total else 0.0
+
+
+def _elsewhere(line: float, own: float) -> float:
+    """How much of the question the figure's line covers beyond its own label and clause: words
+    that belong to a neighbouring figure ("… 12 tháng 73,877 tỷ, ước cả năm 89,095 tỷ")."""
+    return max(line - own, 0.0)
+
+
+def _agreement(asked: object, agrees: bool) -> float:
+    """+1 when the question states a constraint the figure meets, −1 when it misses it, 0 when
+    the question (or the figure) says nothing."""
+    if not asked:
+        return 0.0
+    return 1.0 if agrees else -1.0
+
+
+def _measure_of(unit: str | None) -> str:
+    unit = unit or ""
+    if "%" in unit or "‰" in unit or "/" in unit:
+        return "rate"
+    if "đồng" in unit:
+        return "money"
+    return "count"
+
+
+def _sub_unit_fit(item: _Indexed, question: FigureQuestion) -> float:
+    """+1 when the figure is for the sub-unit asked about, −1 when it is for another sub-unit or
+    for one the question does not name (a facility's figure for a district question), else 0."""
+    record = item.record
+    own = fold(f"{record.figure.scope or ''} {record.indicator}")
+    named = {m.group(1) for m in SUB_UNIT.finditer(own)}
+    if question.sub_units:
+        return 1.0 if named & set(question.sub_units) else -1.0
+    return -1.0 if named else 0.0

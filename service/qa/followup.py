@@ -1,0 +1,88 @@
+"""Follow-up questions: a turn that leaves out the place, the year or the indicator borrows them
+from the earlier turns ("Còn Lai Châu thì sao?", "And by 2030?", "What about facility 2?"), and a
+turn that points back at a document ("báo cáo này", "this plan") is asked of that document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.scope import YEAR, Gazetteer
+from indexer.tokens import fold, is_stopword, syllables
+
+# Matched on folded text: words that open or close a turn that continues the previous one.
+FOLLOW_UP_CUE = re.compile(
+    r"^\s*(?:con|the con|vay con|con ve|what about|how about|and|and what about|also|so)\b"
+    r"|\b(?:thi sao|thi the nao|nhu the nao|ra sao|the nao)\s*\??\s*$"
+    r"|\b(?:it|that|this|those|them|there|khong)\s*\??\s*$"
+)
+# A document named by pointing back: "báo cáo này", "văn bản đó", "this plan", "that decision".
+DOCUMENT_DEIXIS = re.compile(
+    r"\b(?:van ban|bao cao|ke hoach|chuong trinh|quyet dinh|chi thi|nghi quyet|tai lieu)"
+    r"\s+(?:nay|do|tren)\b"
+    r"|\b(?:this|that|the same)\s+(?:document|report|plan|programme|program|decision|directive)\b"
+)
+# A turn this short (content syllables) cannot name an indicator on its own.
+SHORT_TURN = 6
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class ResolvedQuestion:
+    question: str  # the turn, with the place and year it leaves out written after it
+    carried: str  # the earlier turn's words, for the indicator this turn leaves out
+    previous: str | None  # the earlier user turn, when this one continues it
+    points_back: bool  # names "this document": ask the one the earlier answer came from
+
+
+def resolve_follow_up(
+    question: str, history: Sequence[Turn], gazetteer: Gazetteer
+) -> ResolvedQuestion:
+    previous_turns = [t.content for t in history if t.role == "user"]
+    if not previous_turns:
+        return ResolvedQuestion(question, "", None, False)
+    folded = fold(question)
+    points_back = DOCUMENT_DEIXIS.search(folded) is not None
+    scope = gazetteer.scope(question)
+    content = _content_syllables(question, scope.places)
+    continues = (
+        FOLLOW_UP_CUE.search(folded) is not None
+        or points_back
+        or len(content) < SHORT_TURN
+        or not scope.places
+    )
+    if not continues:
+        return ResolvedQuestion(question, "", None, False)
+    previous = previous_turns[-1]
+    # places and years come from the nearest earlier turn that names them
+    places: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    for earlier in reversed(previous_turns):
+        earlier_scope = gazetteer.scope(earlier)
+        places = places or earlier_scope.places
+        years = years or earlier_scope.years
+    added = []
+    if not scope.places:
+        added += list(places)
+    if not scope.years:
+        added += [str(year) for year in years]
+    resolved = f"{question.rstrip()} ({', '.join(added)})" if added else question
+    carried = " ".join(
+        s for s in _content_syllables(previous, gazetteer.scope(previous).places) if s
+    )
+    return ResolvedQuestion(resolved, carried, previous, points_back)
+
+
+def _content_syllables(text: str, places: Sequence[str]) -> list[str]:
+    place_syllables = {s for place in places for s in syllables(fold(place))}
+    return [
+        s
+        for s in syllables(YEAR.sub(" ", text))
+        if not is_stopword(s) and not s.isdigit() and fold(s) not in place_syllables
+    ]

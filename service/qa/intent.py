@@ -1,0 +1,104 @@
+"""What a question asks for: a figure, who signed, a legal basis, a cited document, or a
+general policy answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from indexer.tokens import fold
+
+Intent = Literal[
+    "figure",
+    "plan_vs_actual",
+    "comparison",
+    "list",
+    "signer",
+    "legal_basis",
+    "reference",
+    "document",
+    "general",
+]
+
+# Codes of legal documents: "43/2021/QĐ-UBND", "25-CT/TW", "02-Ctr/ĐU", "74/NQ-HĐND".
+DOCUMENT_CODE = re.compile(
+    r"\b\d{1,5}(?:/\d{4})?[/-][A-Za-zĐđ]{1,6}(?:[/-][A-Za-zĐđ0-9]{1,8}){1,2}\b"
+)
+# Matched on folded text so that unaccented questions count too.
+SIGNER_CUES = re.compile(r"\b(ai ky|nguoi ky|ky boi|who signed|signed by|signer|signatory)\b")
+LEGAL_BASIS_CUES = re.compile(
+    r"\b(can cu|dua tren|legal bas[ie]s|based on|basis|pursuant|theo (?:nghi quyet|quyet dinh) nao"
+    r"|(?:nghi quyet|quyet dinh|chi thi|ke hoach|van ban) nao)\b"
+)
+REFERENCE_CUES = re.compile(
+    r"\b(ve viec gi|ve van de gi|noi dung gi|what is .* about|about what|trich dan|cite[sd]?|"
+    r"implement(?:s|ed)?|thuc hien|which documents?|van ban nao)\b"
+)
+FIGURE_CUES = re.compile(
+    r"\b(bao nhieu|may|ty le|ty suat|ty so|so luong|tong so|so (?:ca|nguoi|lan|luot|xa|giuong|"
+    r"bac si|tram|benh nhan|co so)|chi tieu|muc tieu|dat (?:bao nhieu|muc)|tuoi tho|binh quan|"
+    r"trung binh|how many|how much|what percentage|percent|rate|ratio|proportion|number of|"
+    r"spen[dt]|cost|bill|expenditure|tien|kinh phi|"
+    r"target|coverage|bn|share|how (?:high|common|big|large)|muc nao|life expectancy|per \d|"
+    r"per (?:ten|hundred|thousand)|average|total|count)\b"
+)
+
+
+# Asking which document, its number or its date: "tờ trình số mấy, ngày nào?", "which decision".
+DOCUMENT_CUES = re.compile(
+    r"\b(so (?:may|hieu|nao)|ky hieu|ngay nao|khi nao|ban hanh ngay|which (?:decision|plan|"
+    r"document|directive|resolution|report)|when was|issued on|what date)\b"
+)
+# Asking for several items: "những nhóm giải pháp nào", "gồm những gì", "which two hospitals".
+LIST_CUES = re.compile(
+    r"\b(nhung\b.*\bnao|gom nhung|cac\b.*\bnao|nhung gi|nhung noi dung|"
+    r"which (?:two|three|\w+s)\b|what are the|list (?:the|all)|name the)\b"
+)
+# Result against plan: "kế hoạch … và thực tế đạt", "đạt bao nhiêu % kế hoạch", "so với dự toán".
+PLAN_VS_ACTUAL_CUES = re.compile(
+    r"\bso voi (?:ke hoach|du toan|von giao|chi tieu|kh)\b|(?:%|\bphan tram) ?(?:ke hoach|kh)\b|"
+    r"\b(?:ke hoach|chi tieu)\b.*\b(?:thuc te|thuc hien duoc|dat duoc)\b|"
+    r"\bdat (?:ke hoach|chi tieu)\b|\b(?:ke hoach|chi tieu|kh) (?:va|voi) (?:thuc hien|ket qua|th)\b|"
+    r"\bagainst (?:the )?(?:plan|target)\b|"
+    r"\b(?:met|meet|reach(?:ed)?) (?:the|its) (?:plan|target)\b"
+)
+# Asking who or which body does something: an entity, not a figure, even after a figure question.
+ENTITY_CUES = re.compile(
+    r"\b(?:co quan|don vi|ban|so|phong|ai)\b[^?]*\bnao\b|\bai\b|\bwho\b|"
+    r"\bwhich (?:agency|body|unit|department|office|organi[sz]ation)\b"
+)
+COMPARISON_CUES = re.compile(r"\b(so sanh|so voi|compare[sd]?|comparison|versus|vs|con)\b")
+
+
+def asks_for_entity(question: str) -> bool:
+    return ENTITY_CUES.search(fold(question)) is not None
+
+
+def detect_intent(question: str, places: int = 0) -> Intent:
+    """`places`: how many places the question names (two make a comparison)."""
+    folded = fold(question)
+    if SIGNER_CUES.search(folded):
+        return "signer"
+    has_code = DOCUMENT_CODE.search(question) is not None
+    asks_figure = FIGURE_CUES.search(folded) is not None
+    if DOCUMENT_CUES.search(folded):
+        return "reference" if has_code else "document"
+    if LEGAL_BASIS_CUES.search(folded) and not (has_code and REFERENCE_CUES.search(folded)):
+        return "legal_basis"
+    if asks_figure and places >= 2 and COMPARISON_CUES.search(folded):
+        return "comparison"
+    if has_code and not asks_figure:
+        return "reference"
+    if LIST_CUES.search(folded) and not re.search(r"\b(bao nhieu|how many|how much)\b", folded):
+        return "list"
+    if asks_figure and PLAN_VS_ACTUAL_CUES.search(folded):
+        return "plan_vs_actual"
+    if asks_figure:
+        return "figure"
+    if has_code:
+        return "reference"
+    return "general"
+
+
+def document_codes(question: str) -> list[str]:
+    return [match.group(0) for match in DOCUMENT_CODE.finditer(question)]

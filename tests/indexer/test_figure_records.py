@@ -1,0 +1,66 @@
+"""Figure records carry the context an official needs: the list item a figure hangs from, its own
+clause, and the year and kind of the section it stands in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.figure_records import build_records
+from indexer.models import Document, DocumentAttributes
+from indexer.structure import structure
+
+REPORT = """Phần I
+KẾT QUẢ THỰC HIỆN CÔNG TÁC Y TẾ NĂM 2023
+1. Khám bệnh, chữa bệnh
+Kết quả thực hiện các chỉ số khám, chữa bệnh trong năm cụ thể:
+- Tổng số lần khám bệnh: 1.721.470 lượt
+- Số lần chụp Xquang: 170.271, số lượt chụp MRI: 253
+Phần II
+MỤC TIÊU, NHIỆM VỤ NĂM 2024
+1. Chỉ tiêu
+- Tỷ lệ trạm y tế có bác sĩ đạt 100%
+"""
+
+
+@pytest.fixture(scope="module")
+def report_records():
+    from indexer.figures import extract_figures
+
+    structured = structure("r", REPORT)
+    figures = extract_figures(REPORT, structured.passages)
+    document = Document("r", "r.txt", REPORT, "h", DocumentAttributes(province="Hậu Giang"))
+    return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+
+
+def test_a_part_heading_carries_its_title_so_its_year_reaches_every_figure(report_records):
+    assert report_records["1.721.470 lượt"].figure.year == 2023
+    assert report_records["1.721.470 lượt"].figure.kind == "result"
+    assert report_records["100%"].figure.year == 2024
+    assert report_records["100%"].figure.kind == "target"
+
+
+def test_a_list_item_label_carries_the_line_it_hangs_from(report_records):
+    indicator = report_records["1.721.470 lượt"].indicator
+    assert indicator.startswith("Kết quả thực hiện các chỉ số khám, chữa bệnh")
+    assert "Tổng số lần khám bệnh" in indicator
+
+
+def test_a_figure_clause_is_the_words_since_the_previous_figure_on_its_line(report_records):
+    assert report_records["253"].local == "số lượt chụp MRI"
+    assert "Xquang" in report_records["170.271"].local
+
+
+def test_every_seed_figure_under_a_dated_results_or_plan_section_has_that_year(seed_engine):
+    """Over the seeds: a figure under "Kết quả … năm YYYY" or "… năm YYYY" is of year YYYY
+    unless its own sentence names another year."""
+    dated = re.compile(r"năm (20\d\d)\s*$", re.IGNORECASE)
+    checked = 0
+    for record in seed_engine.answerer.records:
+        years = [int(m.group(1)) for h in record.passage.section if (m := dated.search(h))]
+        if not years or re.search(r"20\d\d", record.line):
+            continue
+        checked += 1
+        assert record.figure.year == years[-1], (record.line, record.passage.section)
+    assert checked > 100

@@ -1,0 +1,62 @@
+"""Answers shaped like the question: plan against actual, a comparison of two places, a list,
+and follow-ups that carry indicator, place and year — on the seed corpus."""
+
+from __future__ import annotations
+
+
+def ask(client, question, turns=()):
+    history = []
+    for turn in turns:
+        earlier = client.post("/api/ask", json={"question": turn, "history": history}).json()
+        history += [
+            {"role": "user", "content": turn},
+            {"role": "assistant", "content": earlier["answer"]},
+        ]
+    response = client.post("/api/ask", json={"question": question, "history": history})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_plan_against_actual_gives_the_result_then_the_plan_and_whether_it_was_met(client):
+    body = ask(client, "Kế hoạch và thực hiện tỷ lệ tăng dân số tự nhiên năm 2023 của Hậu Giang?")
+    assert body["intent"] == "plan_vs_actual"
+    kinds = [f["kind"] for f in body["figures"]]
+    assert kinds[:2] == ["result", "target"]
+    assert "kế hoạch" in body["answer"]
+
+
+def test_a_comparison_of_two_places_cites_one_figure_for_each(client):
+    body = ask(
+        client,
+        "So sánh tỷ lệ tham gia bảo hiểm y tế năm 2025 của huyện Cần Đước với tỉnh Long An",
+    )
+    assert body["intent"] == "comparison"
+    assert {f["value"] for f in body["figures"]} == {98, 95}
+
+
+def test_a_which_ones_question_lists_the_items_of_the_answering_section(client):
+    body = ask(client, "Sở Y tế Long An đề ra những nhiệm vụ trọng tâm nào cho năm 2025?")
+    assert body["intent"] == "list" and body["answerable"]
+    assert body["answer"].count("\n") >= 3
+
+
+def test_an_answer_reports_its_calibrated_confidence(client):
+    body = ask(client, "Tỷ lệ bảo hiểm y tế toàn dân năm 2025 của tỉnh Long An là bao nhiêu?")
+    assert 0.5 < body["confidence"] <= 1
+    abstained = ask(client, "Số ca mắc bệnh dại năm 2031 của Hậu Giang?")
+    assert abstained["answerable"] is False and abstained["confidence"] < body["confidence"]
+
+
+def test_an_english_follow_up_keeps_the_indicator_and_place(client):
+    body = ask(
+        client,
+        "What's the target for 2030?",
+        turns=["How common is stunting among under-fives in Lai Chau as of 2025?"],
+    )
+    assert body["answerable"] and body["figures"][0]["year"] == 2030
+    assert "Lai Châu" in body["answer"]
+
+
+def test_a_question_typed_with_shorthand_and_initials_is_understood(client):
+    body = ask(client, "HG TH 2023 tổng số lần khám bệnh là bn?")
+    assert body["answerable"] and body["figures"][0]["scope"] == "Hậu Giang"

@@ -1,0 +1,55 @@
+"""Follow-ups borrow what they leave out from earlier turns, in Vietnamese and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.models import Document, DocumentAttributes
+from indexer.scope import Gazetteer
+from service.qa.followup import Turn, resolve_follow_up
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    places = [("a", "Lai Châu", None), ("b", "Long An", "Cần Đước"), ("c", "Hậu Giang", None)]
+    return Gazetteer(
+        Document(i, f"{i}.txt", "", "h", DocumentAttributes(province=p, district=d))
+        for i, p, d in places
+    )
+
+
+def history(*turns):
+    return [Turn("user", t) for t in turns]
+
+
+def test_an_english_follow_up_keeps_its_own_words_and_borrows_the_place(gazetteer):
+    resolved = resolve_follow_up(
+        "And what was it in 2025?",
+        history("What was Lai Chau's under-five stunting rate in 2024?"),
+        gazetteer,
+    )
+    assert resolved.question == "And what was it in 2025? (Lai Châu)"
+    assert "stunting" in resolved.carried and "2024" not in resolved.question
+
+
+def test_a_vietnamese_follow_up_changing_the_place_keeps_the_indicator_and_year(gazetteer):
+    resolved = resolve_follow_up(
+        "Còn Lai Châu thì sao?",
+        history("Tỷ lệ tham gia BHYT năm 2025 của Long An?"),
+        gazetteer,
+    )
+    assert resolved.question == "Còn Lai Châu thì sao? (2025)"
+    assert "BHYT" in resolved.carried.upper()
+
+
+def test_a_turn_pointing_back_at_a_document_is_asked_of_that_document(gazetteer):
+    resolved = resolve_follow_up(
+        "Ai ký báo cáo này?", history("Hậu Giang có bao nhiêu ca lao năm 2023?"), gazetteer
+    )
+    assert resolved.points_back and resolved.previous
+
+
+def test_a_new_complete_question_is_not_a_follow_up(gazetteer):
+    question = "Tuổi thọ trung bình của người dân tỉnh Hậu Giang năm 2023 là bao nhiêu tuổi?"
+    resolved = resolve_follow_up(question, history("Long An có bao nhiêu bác sĩ?"), gazetteer)
+    assert resolved.question == question and not resolved.carried
