@@ -1,9 +1,9 @@
 """Spelling correction of questions against the corpus's own vocabulary: a syllable the documents
-never use is replaced by one they do that is one edit away, accents aside ("sácg" → "sách",
-"nhâm" → "nhân"), chosen by the syllables around it; and a real syllable the documents never
-write beside its neighbours is replaced by a near one they write there often ("nội chú" →
-"nội trú", "con thú 3" → "con thứ 3"). Near means one letter apart, or one of the spelling
-confusions of Vietnamese dialects (ch/tr, s/x, d/gi/r, l/n at the start; n/ng, c/t at the end)."""
+never use is replaced by one they do that is one edit away, accents aside ("nghiên cúu" →
+"nghiên cứu"), chosen by the syllables around it; a real syllable the documents never write
+beside its neighbours is replaced by one they write there often when the two differ only by a
+spelling confusion of Vietnamese dialects (ch/tr, s/x, d/gi/r, l/n at the start; n/ng, c/t at
+the end): "nội chú" → "nội trú"."""
 
 from __future__ import annotations
 

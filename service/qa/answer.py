@@ -307,9 +307,9 @@ class Answerer:
 
 
 def _inherited_intent(question: str, history: Sequence[Turn]) -> Intent | None:
-    """ "Có ca nào tử vong không?", "còn sáng kiến?" after a figure question ask for a figure too
-    (the nearest earlier turn that asked for something decides), unless they ask who or which
-    body."""
+    """A short turn after a figure question ("còn số ca tử vong?", "and for girls?") asks for a
+    figure too (the nearest earlier turn that asked for something decides), unless it asks who or
+    which body."""
     if asks_for_entity(question):
         return None
     for turn in reversed(history):

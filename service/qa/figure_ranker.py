@@ -338,7 +338,8 @@ def _unmatched(terms: Sequence[_Term], expressed: Sequence[float]) -> float:
 
 def _elsewhere(line: float, own: float) -> float:
     """How much of the question the figure's line covers beyond its own label and clause: words
-    that belong to a neighbouring figure ("… 12 tháng 73,877 tỷ, ước cả năm 89,095 tỷ")."""
+    that belong to a neighbouring figure ("6 tháng 40 ca, cả năm 95 ca": a question's "cả năm"
+    is 95's, not 40's)."""
     return max(line - own, 0.0)
 
 

@@ -58,7 +58,8 @@ LIST_CUES = re.compile(
 PLAN_VS_ACTUAL_CUES = re.compile(
     r"\bso voi (?:ke hoach|du toan|von giao|chi tieu|kh)\b|(?:%|\bphan tram) ?(?:ke hoach|kh)\b|"
     r"\b(?:ke hoach|chi tieu)\b.*\b(?:thuc te|thuc hien duoc|dat duoc)\b|"
-    r"\bdat (?:ke hoach|chi tieu)\b|\b(?:ke hoach|chi tieu|kh) (?:va|voi) (?:thuc hien|ket qua|th)\b|"
+    r"\bdat (?:ke hoach|chi tieu)\b|"
+    r"\b(?:ke hoach|chi tieu|kh) (?:va|voi) (?:thuc hien|ket qua|th)\b|"
     r"\bagainst (?:the )?(?:plan|target)\b|"
     r"\b(?:met|meet|reach(?:ed)?) (?:the|its) (?:plan|target)\b"
 )
