@@ -42,7 +42,6 @@ class Example:
     features: np.ndarray  # candidates × features
     labels: np.ndarray  # 1 where the candidate's value is the expected answer
     figure_intent: bool
-    unmatched: float = 0.0  # share of the question no candidate in scope expresses
 
 
 @dataclass(frozen=True)
@@ -87,9 +86,7 @@ def collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
             fold = documents[spare % len(documents)]
             spare += 1
         figure_intent = asked.intent in FIGURE_INTENTS
-        examples.append(
-            Example(item, fold, features, labels, figure_intent, ranking.unmatched)
-        )
+        examples.append(Example(item, fold, features, labels, figure_intent))
     return examples
 
 
@@ -123,15 +120,15 @@ def _conditional_logit(examples: Sequence[Example]) -> tuple[float, ...]:
 
 def _calibrate(weights: Sequence[float], examples: Sequence[Example]) -> tuple[float, ...]:
     rows, labels = [], []
-    model = RankerModel(tuple(weights), (0.0,) * 7, 0.0)
+    model = RankerModel(tuple(weights), (0.0,) * 6, 0.0)
     for example in examples:
         if not example.figure_intent or not len(example.labels):
             continue
         best, runner_up, right = _best(model, example)
-        rows.append(calibration_inputs(best.score, runner_up, best.features, example.unmatched))
+        rows.append(calibration_inputs(best.score, runner_up, best.features))
         labels.append(int(example.item.answerable and right))
     if len(set(labels)) < 2:
-        return (1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return (1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
     regression = LogisticRegression(max_iter=2000).fit(np.array(rows), np.array(labels))
     return (*(float(w) for w in regression.coef_[0]), float(regression.intercept_[0]))
 
@@ -218,8 +215,7 @@ def _outcome(model: RankerModel, example: Example) -> tuple[float, bool, bool]:
     if not len(example.labels):
         return 0.0, False, example.item.answerable
     best, runner_up, right = _best(model, example)
-    confidence = model.confidence(best.features, runner_up, example.unmatched)
-    return confidence, right, example.item.answerable
+    return model.confidence(best.features, runner_up), right, example.item.answerable
 
 
 @dataclass(frozen=True)

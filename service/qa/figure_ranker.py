@@ -40,6 +40,8 @@ FEATURES = (
     "result",
 )
 FIELDS = ("indicator", "local", "line", "context")
+ALL = "all"  # every field together
+OWN = "own"  # the figure's indicator and its own clause
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
 
 
@@ -54,19 +56,16 @@ class RankerModel:
     def score(self, features: Sequence[float]) -> float:
         return sum(w * x for w, x in zip(self.weights, features, strict=True))
 
-    def confidence(
-        self, features: Sequence[float], runner_up: float | None, unmatched: float = 0.0
-    ) -> float:
-        """P(the best record answers the question), from its score, its lead over the runner-up,
-        how much of the question it covers, and how much of the question no record in scope
-        expresses at all."""
-        inputs = calibration_inputs(self.score(features), runner_up, features, unmatched)
+    def confidence(self, features: Sequence[float], runner_up: float | None) -> float:
+        """P(the best record answers the question), from its score, its lead over the runner-up
+        and how much of the question it covers."""
+        inputs = calibration_inputs(self.score(features), runner_up, features)
         z = sum(w * x for w, x in zip(self.calibration, (*inputs, 1.0), strict=True))
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def calibration_inputs(
-    best: float, runner_up: float | None, features: Sequence[float], unmatched: float
+    best: float, runner_up: float | None, features: Sequence[float]
 ) -> tuple[float, ...]:
     margin = min(best - runner_up, MAX_MARGIN) if runner_up is not None else MAX_MARGIN
     return (
@@ -75,7 +74,6 @@ def calibration_inputs(
         features[FEATURES.index("any")],
         features[FEATURES.index("core")],
         features[FEATURES.index("rarest")],
-        unmatched,
     )
 
 
@@ -101,7 +99,6 @@ class RankedRecord:
 class Ranking:
     records: tuple[RankedRecord, ...]  # best first
     confidence: float  # that the first answers the question; 0 when there is none
-    unmatched: float = 0.0  # weight share of the question's terms no record in scope expresses
 
     @property
     def best(self) -> RankedRecord | None:
@@ -124,7 +121,7 @@ class FigureRanker:
         self._indexed = [_index(record) for record in records]
         frequency: Counter[str] = Counter()
         for item in self._indexed:
-            frequency.update(set().union(*item.raw.values(), *item.folded.values()))
+            frequency.update(item.raw[ALL] | item.folded[ALL])
         self._frequency = frequency
         self._count = max(len(records), 1)
         weights = sorted(self.idf(word) for word in frequency)
@@ -158,7 +155,6 @@ class FigureRanker:
             ]
         )
         ranked = []
-        expressed = [0.0] * len(terms)  # each term's best coverage by any record in scope
         for item in self._indexed:
             record = item.record
             if doc_ids is not None and record.document.doc_id not in doc_ids:
@@ -167,17 +163,12 @@ class FigureRanker:
                 continue
             features = self._features(item, question, terms, retrieval)
             ranked.append(RankedRecord(record, features, self.model.score(features)))
-            for index, term in enumerate(terms):
-                if expressed[index] < 1.0:
-                    share = self._coverage((term,), item, FIELDS)[0]
-                    expressed[index] = max(expressed[index], share)
         ranked.sort(key=lambda r: -r.score)
         if not ranked:
-            return Ranking((), 0.0, 1.0)
-        unmatched = _unmatched(terms, expressed)
+            return Ranking((), 0.0)
         runner_up = ranked[1].score if len(ranked) > 1 else None
-        confidence = self.model.confidence(ranked[0].features, runner_up, unmatched)
-        return Ranking(tuple(ranked[:limit]), confidence, unmatched)
+        confidence = self.model.confidence(ranked[0].features, runner_up)
+        return Ranking(tuple(ranked[:limit]), confidence)
 
     def _informative(self, alternative: tuple[str, ...]) -> bool:
         return any(self.known(s) or self.known(fold(s)) for s in alternative)
@@ -189,8 +180,8 @@ class FigureRanker:
         terms: Sequence[_Term],
         retrieval: dict[str, tuple[float, int]],
     ) -> tuple[float, ...]:
-        coverage = {f: self._coverage(terms, item, (f,)) for f in FIELDS}
-        overall = self._coverage(terms, item, FIELDS)
+        coverage = {f: self._coverage(terms, item, f) for f in FIELDS}
+        overall = self._coverage(terms, item, ALL)
         pairs = [p for p in question.pairs if _tone(p) in item.pairs or fold(p) in item.pairs]
         pair_share = len(pairs) / len(question.pairs) if question.pairs else 0.0
         hit_score, hit_rank = retrieval.get(item.record.passage.passage_id, (0.0, 0))
@@ -204,7 +195,7 @@ class FigureRanker:
             overall[1],
             overall[2],
             pair_share,
-            _elsewhere(coverage["line"][0], self._coverage(terms, item, ("indicator", "local"))[0]),
+            _elsewhere(coverage["line"][0], self._coverage(terms, item, OWN)[0]),
             hit_score,
             1.0 / hit_rank if hit_rank else 0.0,
             _agreement(question.scope.years and figure.year, figure.year in question.scope.years),
@@ -235,15 +226,14 @@ class FigureRanker:
         return prepared
 
     @staticmethod
-    def _coverage(
-        terms: Sequence[_Term], item: _Indexed, fields: Sequence[str]
-    ) -> tuple[float, float, float]:
-        """(IDF-weighted share of the terms the fields express, the least expressed of the
+    @staticmethod
+    def _coverage(terms: Sequence[_Term], item: _Indexed, field: str) -> tuple[float, float, float]:
+        """(IDF-weighted share of the terms the field expresses, the least expressed of the
         terms that weigh at least the average, how well the rarest term is expressed). A
         multi-syllable term counts half by its syllables, half by keeping them side by side
         ("điều dưỡng" is not "bồi dưỡng")."""
-        raw = set().union(*(item.raw[f] for f in fields))
-        folded = set().union(*(item.folded[f] for f in fields))
+        raw = item.raw[field]
+        folded = item.folded[field]
         total = covered = 0.0
         per_term = []
         for term in terms:
@@ -298,6 +288,8 @@ def _index(record: FigureRecord) -> _Indexed:
         "context": record.context,
     }
     raw = {field: {canonical_tone(s) for s in syllables(text)} for field, text in texts.items()}
+    raw[OWN] = raw["indicator"] | raw["local"]
+    raw[ALL] = set().union(*(raw[f] for f in FIELDS))
     folded = {field: {fold(s) for s in found} for field, found in raw.items()}
     pairs: set[str] = set()
     for text in texts.values():
@@ -325,15 +317,6 @@ def _in_scope(item: _Indexed, question: FigureQuestion) -> bool:
             return False  # a district's figure does not answer a province question
     figure = item.record.figure
     return not (scope.years and figure.year is not None and figure.year not in scope.years)
-
-
-def _unmatched(terms: Sequence[_Term], expressed: Sequence[float]) -> float:
-    """Weight share of the terms that no record in scope expresses even half of: "giường bệnh"
-    asked of a plan that only counts doctors."""
-    weights = [max(w for alt in t.alternatives for _, _, w in alt) * t.weight for t in terms]
-    total = sum(weights)
-    missing = sum(w for w, share in zip(weights, expressed, strict=True) if share < 0.5)
-    return missing / total if total else 0.0
 
 
 def _elsewhere(line: float, own: float) -> float:
