@@ -65,7 +65,8 @@ class _Asked:
 
     base: Answer
     resolved: ResolvedQuestion
-    query: AnalyzedQuery
+    query: AnalyzedQuery  # the turn with the words it carries over, as searched
+    own: AnalyzedQuery  # the turn alone: what its figure terms come from
     scope: QueryScope
     hits: tuple[Hit, ...]
     doc_ids: set[str] | None
@@ -137,7 +138,8 @@ class Answerer:
             filters = self._previous_document(resolved.previous, history, filters)
         searched = f"{resolved.question} {resolved.carried}".strip()
         query = self.retriever.analyze(searched)
-        own_scope = gazetteer.scope(self.retriever.analyze(resolved.question).restored)
+        own = self.retriever.analyze(resolved.question)  # the turn itself, without carried words
+        own_scope = gazetteer.scope(own.restored)
         intent = detect_intent(resolved.question, places=len(own_scope.places))
         if intent == "general" and resolved.previous is not None:
             intent = _inherited_intent(resolved.question, history) or intent
@@ -151,7 +153,7 @@ class Answerer:
             return _abstain(base, wording.nothing_found(language))
         allowed = matching_documents(list(self.documents.values()), filters or SearchFilters())
         doc_ids = set(allowed) if allowed is not None else None
-        return _Asked(base, resolved, query, own_scope, hits, doc_ids)
+        return _Asked(base, resolved, query, own, own_scope, hits, doc_ids)
 
     def _previous_document(
         self, previous: str, history: Sequence[Turn], filters: SearchFilters | None
@@ -168,7 +170,7 @@ class Answerer:
 
     def _figure_question(self, asked: _Asked):  # noqa: ANN202 - FigureQuestion
         return analyze_figure_question(
-            asked.query.restored if not asked.resolved.carried else asked.resolved.question,
+            asked.own.restored,
             asked.scope,
             self.retriever.glossary,
             language=asked.base.language,

@@ -5,6 +5,7 @@ terms that name the indicator (with abbreviations and English renderings as alte
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -131,6 +132,15 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
             alternatives.append(tuple(syllables(long_form)))
         groups.append(TermGroup(tuple(alternatives), weight, exact=exact))
     return groups
+
+
+def content_syllables(text: str, places: Sequence[str]) -> list[str]:
+    """The syllables of `text` that can name an indicator: not a question word, a number, a year
+    or a syllable of the places named."""
+    place_syllables = {s for place in places for s in syllables(fold(place))} | _initialisms(
+        tuple(places)
+    )
+    return [s for s in syllables(YEAR.sub(" ", text)) if _is_content(s, place_syllables)]
 
 
 def _content(text: str, place_syllables: set[str]) -> tuple[str, ...]:

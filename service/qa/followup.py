@@ -8,8 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.scope import YEAR, Gazetteer
-from indexer.tokens import fold, is_stopword, syllables
+from indexer.scope import Gazetteer
+from indexer.tokens import fold
+from service.qa.figure_question import content_syllables
 
 # Matched on folded text: words that open or close a turn that continues the previous one.
 FOLLOW_UP_CUE = re.compile(
@@ -50,7 +51,7 @@ def resolve_follow_up(
     folded = fold(question)
     points_back = DOCUMENT_DEIXIS.search(folded) is not None
     scope = gazetteer.scope(question)
-    content = _content_syllables(question, scope.places)
+    content = content_syllables(question, scope.places)
     continues = (
         FOLLOW_UP_CUE.search(folded) is not None
         or points_back
@@ -74,15 +75,6 @@ def resolve_follow_up(
         added += [str(year) for year in years]
     resolved = f"{question.rstrip()} ({', '.join(added)})" if added else question
     carried = " ".join(
-        s for s in _content_syllables(previous, gazetteer.scope(previous).places) if s
+        s for s in content_syllables(previous, gazetteer.scope(previous).places) if s
     )
     return ResolvedQuestion(resolved, carried, previous, points_back)
-
-
-def _content_syllables(text: str, places: Sequence[str]) -> list[str]:
-    place_syllables = {s for place in places for s in syllables(fold(place))}
-    return [
-        s
-        for s in syllables(YEAR.sub(" ", text))
-        if not is_stopword(s) and not s.isdigit() and fold(s) not in place_syllables
-    ]
