@@ -30,8 +30,11 @@ from service.engine import load_engine, make_embedder, model_id_for
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from eval.dataset import EvalItem
     from eval.public import PublicResult
     from eval.scale import ScaleResult
+    from service.engine import Engine
+    from service.qa.figure_ranker import RankerModel
 
 MODES = ("lexical", "dense", "hybrid")
 
@@ -80,6 +83,20 @@ def check_modes(modes: list[str]) -> None:
     for chosen in modes:
         if chosen not in MODES:
             raise fail(f"unknown mode {chosen!r}: use {', '.join(MODES)}")
+
+
+def questions_and_engine(
+    settings: Settings, dataset: Path | None, ranker_model: RankerModel | None = None
+) -> tuple[Path, list[EvalItem], Engine]:
+    """The question set (the dev set unless one is given), its items and the engine over the
+    index; a set or index that cannot be read is an error exit with its message."""
+    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
+
+    chosen = dataset or DEFAULT_SET
+    try:
+        return chosen, load_dataset(chosen), load_engine(settings, ranker_model=ranker_model)
+    except (DatasetError, IndexProblem, OSError) as error:
+        raise fail(str(error)) from error
 
 
 def evaluate(
@@ -131,17 +148,9 @@ def evaluate(
     through the same HTTP API users call, overall and per language, kind and document."""
     import json
 
-    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
     from eval.payload import eval_payload, public_payload
     from eval.report import GOLD_DOCUMENT_RULE, write_eval_report
-    from eval.report_console import (
-        print_ablation,
-        print_answers,
-        print_breakdown,
-        print_crossval,
-        print_misses,
-        print_retrieval,
-    )
+    from eval.report_console import print_eval, print_public
 
     settings = load_settings(corpus, index_dir, store=store)
     cache_dir = kept_cache_dir(cache_dir)
@@ -163,12 +172,7 @@ def evaluate(
         if as_json:
             typer.echo(json.dumps(public_payload(str(public), result, miss_k), indent=2))
         else:
-            console.print(
-                f"{result.questions} questions over {result.contexts} contexts → "
-                f"{result.passages} passages (built in {result.build_seconds:.1f} s, "
-                f"{result.embedded} embedded)"
-            )
-            print_retrieval(result.reports, public.name)
+            print_public(result, public.name)
         if report is not None:
             path = write_report(
                 write_eval_report,
@@ -192,12 +196,7 @@ def evaluate(
     from eval.retrieval import evaluate_retrieval
     from service.app import create_app
 
-    chosen_set = dataset or DEFAULT_SET
-    try:
-        items = load_dataset(chosen_set)
-        engine = load_engine(settings)
-    except (DatasetError, IndexProblem, OSError) as error:
-        raise fail(str(error)) from error
+    chosen_set, items, engine = questions_and_engine(settings, dataset)
     try:
         with service_logs_quiet(), TestClient(create_app(settings, engine)) as client:
             say(f"retrieval ({', '.join(modes)}) and answers…", quiet=as_json)
@@ -233,14 +232,7 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(eval_payload(**results), ensure_ascii=False, indent=2))
     else:
-        print_retrieval(reports, chosen_set.name)
-        print_breakdown(reports)
-        print_answers(answers)
-        if crossval:
-            print_crossval(crossval)
-        if rows:
-            print_ablation(rows)
-        print_misses(reports, miss_k)
+        print_eval(chosen_set.name, reports, answers, crossval, rows, miss_k)
     if report is not None:
         path = write_report(write_eval_report, report, **results)
         say(f"report: {path}", quiet=as_json)
@@ -344,17 +336,12 @@ def bench(
         return
 
     from eval.bench import run_bench
-    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
 
     backends = backend if backend is not None else list(BACKENDS)
     for name in backends:
         if name not in BACKENDS:
             raise fail(f"unknown backend {name!r}: use {' or '.join(BACKENDS)}")
-    try:
-        items = load_dataset(dataset or DEFAULT_SET)
-        engine = load_engine(settings)
-    except (DatasetError, IndexProblem, OSError) as error:
-        raise fail(str(error)) from error
+    _, items, engine = questions_and_engine(settings, dataset)
     try:
         with service_logs_quiet():
             result = run_bench(
@@ -469,16 +456,10 @@ def fit_ranker(
     """Fit the figure ranker's weights and abstention threshold on an evaluation set, and show
     the cross-validated numbers: fit on four documents' questions, test on the fifth."""
     from eval import fit_ranker as fitting
-    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
     from eval.report_console import print_fit
 
     settings = load_settings(index_dir=index_dir, store=store)
-    chosen = dataset or DEFAULT_SET
-    try:
-        items = load_dataset(chosen)
-        engine = load_engine(settings)
-    except (DatasetError, IndexProblem, OSError) as error:
-        raise fail(str(error)) from error
+    chosen, items, engine = questions_and_engine(settings, dataset, fitting.UNFITTED)
     try:
         with service_logs_quiet():
             examples = fitting.collect(engine.answerer, items)

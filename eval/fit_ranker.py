@@ -8,14 +8,21 @@ logistic regression of "the first record is right" on its score and its margin o
 The threshold is the SQuAD 2.0 best-threshold sweep: answering an answerable item scores 1 when
 its first figure is right (or it has no expected figure), abstaining scores 1 on unanswerable
 items, all else 0.
+
+Unanswerable questions are few in any hand-written set, so the calibration and the threshold also
+learn from year counterfactuals: each answerable figure question that names a year, asked again
+for a year no figure record and no document covers (so the corpus cannot answer it). They train
+only; every reported score is over the set's own items.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,12 +32,22 @@ from sklearn.linear_model import LogisticRegression
 
 from eval.dataset import EvalItem
 from eval.metrics import figure_matches
+from indexer.scope import asked_years
 from service.qa.answer import Answerer
-from service.qa.figure_ranker import FEATURES, MODEL_FILE, RankerModel, calibration_inputs
+from service.qa.figure_ranker import (
+    CALIBRATION_INPUTS,
+    FEATURES,
+    MODEL_FILE,
+    RankerModel,
+    calibration_inputs,
+)
 from service.qa.followup import Turn
 
 FIGURE_INTENTS = ("figure", "plan_vs_actual", "comparison")
 L2 = 0.1
+# What the candidates are collected with: the fit needs every record's features, not an order,
+# so it never depends on (or fails on) the weights stored from an earlier fit.
+UNFITTED = RankerModel((0.0,) * len(FEATURES), (0.0,) * (CALIBRATION_INPUTS + 1), 0.0)
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,8 @@ class Example:
     features: np.ndarray  # candidates × features
     labels: np.ndarray  # 1 where the candidate's value is the expected answer
     figure_intent: bool
+    out_of_scope: np.ndarray | None = None  # records the facets rule out × features
+    counterfactual: bool = False  # made up for training (see year_counterfactuals), never scored
 
 
 @dataclass(frozen=True)
@@ -60,7 +79,67 @@ class FitReport:
     folds: tuple[FoldScores, ...]  # each scored on the document held out
 
 
-def collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # any year-like number; only the asked ones change
+
+
+def uncovered_year(answerer: Answerer) -> int:
+    """The latest year before every year the corpus speaks of: no record and no document's
+    period has it."""
+    covered = {r.figure.year for r in answerer.records if r.figure.year is not None}
+    for document in answerer.documents.values():
+        covered.update(document.attributes.plan_years)
+    year = min(covered, default=2000) - 1
+    while year in covered:
+        year -= 1
+    return year
+
+
+def year_counterfactuals(items: Sequence[EvalItem], year: int) -> list[EvalItem]:
+    """Answerable figure questions asked for `year` instead of the year they name: unanswerable
+    by construction when no record or document covers `year`."""
+    made = []
+    for item in items:
+        if item.answer is None or len(item.turns) > 1:
+            continue
+        asked = asked_years(item.question)
+        if not asked:
+            continue  # only a period's start ("since 2021"): not a year the answer is for
+        question = YEAR.sub(partial(_swap_year, asked=set(asked), year=year), item.question)
+        made.append(
+            replace(
+                item,
+                item_id=f"{item.item_id}~{year}",
+                question=question,
+                turns=(question,),
+                answer=None,
+                answerable=False,
+                must_mention=(),
+                trap=None,
+            )
+        )
+    return made
+
+
+def _swap_year(match: re.Match[str], *, asked: set[int], year: int) -> str:
+    return str(year) if int(match.group(0)) in asked else match.group(0)
+
+
+def collect(
+    answerer: Answerer, items: Sequence[EvalItem], *, counterfactuals: bool = True
+) -> list[Example]:
+    """Every item's candidates, then (when `counterfactuals`) those of its year counterfactual,
+    in the item's fold."""
+    examples = _collect(answerer, items)
+    if counterfactuals:
+        folds = {e.item.item_id: e.fold for e in examples}
+        made = year_counterfactuals(items, uncovered_year(answerer))
+        for example in _collect(answerer, made):
+            original = example.item.item_id.split("~")[0]
+            examples.append(replace(example, fold=folds[original], counterfactual=True))
+    return examples
+
+
+def _collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
     examples = []
     spare = 0
     documents = sorted({item.docs[0] for item in items if item.docs})
@@ -70,7 +149,7 @@ def collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
             earlier = answerer.ask(turn, history)
             history += [Turn("user", turn), Turn("assistant", earlier.text)]
         asked = answerer.ask(item.question, history)
-        ranking = answerer.rank_figures(item.question, history, limit=None)
+        ranking = answerer.rank_figures(item.question, history, limit=None, keep_excluded=True)
         ranked = ranking.records
         features = np.array([r.features for r in ranked]).reshape(-1, len(FEATURES))
         expected = item.answer.value if item.answer else None
@@ -83,10 +162,12 @@ def collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
         if item.docs:
             fold = item.docs[0]
         else:  # items naming no seed document are spread over the folds, in file order
-            fold = documents[spare % len(documents)]
+            fold = documents[spare % len(documents)] if documents else "all"
             spare += 1
         figure_intent = asked.intent in FIGURE_INTENTS
-        examples.append(Example(item, fold, features, labels, figure_intent))
+        excluded = [r.features for r in ranking.excluded]
+        out_of_scope = np.array(excluded) if excluded else None
+        examples.append(Example(item, fold, features, labels, figure_intent, out_of_scope))
     return examples
 
 
@@ -120,15 +201,17 @@ def _conditional_logit(examples: Sequence[Example]) -> tuple[float, ...]:
 
 def _calibrate(weights: Sequence[float], examples: Sequence[Example]) -> tuple[float, ...]:
     rows, labels = [], []
-    model = RankerModel(tuple(weights), (0.0,) * 6, 0.0)
+    model = RankerModel(tuple(weights), (0.0,) * (CALIBRATION_INPUTS + 1), 0.0)
     for example in examples:
         if not example.figure_intent or not len(example.labels):
             continue
         best, runner_up, right = _best(model, example)
-        rows.append(calibration_inputs(best.score, runner_up, best.features))
+        rows.append(
+            calibration_inputs(best.score, runner_up, best.features, _excluded(model, example))
+        )
         labels.append(int(example.item.answerable and right))
     if len(set(labels)) < 2:
-        return (1.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+        return (1.0, 1.0) + (0.0,) * (CALIBRATION_INPUTS - 1)
     regression = LogisticRegression(max_iter=2000).fit(np.array(rows), np.array(labels))
     return (*(float(w) for w in regression.coef_[0]), float(regression.intercept_[0]))
 
@@ -155,6 +238,7 @@ def best_threshold(model: RankerModel, examples: Sequence[Example]) -> float:
 def score(model: RankerModel, examples: Sequence[Example], fold: str) -> FoldScores:
     figure_right = []
     answerability = []
+    examples = [e for e in examples if not e.counterfactual]
     for example in examples:
         probability, right, answerable = _outcome(model, example)
         answered = not example.figure_intent or probability >= model.threshold
@@ -215,7 +299,8 @@ def _outcome(model: RankerModel, example: Example) -> tuple[float, bool, bool]:
     if not len(example.labels):
         return 0.0, False, example.item.answerable
     best, runner_up, right = _best(model, example)
-    return model.confidence(best.features, runner_up), right, example.item.answerable
+    confidence = model.confidence(best.features, runner_up, _excluded(model, example))
+    return confidence, right, example.item.answerable
 
 
 @dataclass(frozen=True)
@@ -232,6 +317,13 @@ def _best(model: RankerModel, example: Example) -> tuple[_Top, float | None, boo
     runner_up = float(scores[order[1]]) if len(order) > 1 else None
     right = example.item.answer is None or bool(example.labels[best])
     return _Top(float(scores[best]), example.features[best]), runner_up, right
+
+
+def _excluded(model: RankerModel, example: Example) -> float | None:
+    """The score of the best record the question's place or year rules out."""
+    if example.out_of_scope is None:
+        return None
+    return float((example.out_of_scope @ np.array(model.weights)).max())
 
 
 def _credit(answered: bool, right: bool, answerable: bool) -> int:

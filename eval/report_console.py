@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -20,7 +21,40 @@ from eval.retrieval import RetrievalReport
 from eval.scale import ScaleResult
 from service.qa.figure_ranker import FEATURES
 
+if TYPE_CHECKING:
+    from eval.public import PublicResult
+
 console = Console()
+
+
+def print_eval(
+    dataset_name: str,
+    reports: Sequence[RetrievalReport],
+    answers: AnswerReport,
+    crossval: CrossValidation | None,
+    ablation: Sequence[AblationRow],
+    miss_k: int,
+) -> None:
+    """What `healthqa eval` shows: retrieval overall and broken down, the answers, the
+    cross-validated threshold and the ablation when they were asked for, then the misses."""
+    print_retrieval(reports, dataset_name)
+    print_breakdown(reports)
+    print_answers(answers)
+    if crossval:
+        print_crossval(crossval)
+    if ablation:
+        print_ablation(ablation)
+    print_misses(reports, miss_k)
+
+
+def print_public(result: PublicResult, dataset_name: str) -> None:
+    """What `healthqa eval --public` shows: the throw-away index it built, then retrieval."""
+    console.print(
+        f"{result.questions} questions over {result.contexts} contexts → "
+        f"{result.passages} passages (built in {result.build_seconds:.1f} s, "
+        f"{result.embedded} embedded)"
+    )
+    print_retrieval(result.reports, dataset_name)
 
 
 def print_retrieval(reports: Sequence[RetrievalReport], dataset_name: str) -> None:

@@ -22,7 +22,15 @@ from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
 from indexer.load import LoadError, corpus_files, doc_id_for, file_hash, load_file, read_sidecar
 from indexer.manifest import IndexMismatchError, Manifest, pipeline_version
-from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference, SourceFile
+from indexer.models import (
+    Document,
+    DocumentAttributes,
+    Figure,
+    Passage,
+    Reference,
+    SourceFile,
+    Table,
+)
 from indexer.processed_cache import PROCESSED_CACHE_FILE, ProcessedCache, processed_key
 from indexer.store.base import IndexLocation
 from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, current_build re-exported
@@ -48,6 +56,7 @@ class ProcessedDocument:
     figures: tuple[Figure, ...]
     references: tuple[Reference, ...]
     lexical: tuple[LexicalFields, ...] = ()  # per passage, of its indexed text
+    tables: tuple[Table, ...] = ()  # flattened tables put back together (indexer/tables.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class BuildReport:
     passages: int = 0
     figures: int = 0
     references: int = 0
+    tables: int = 0
     embedded: int = 0  # passages that had to be embedded (not in the cache)
     processed: int = 0  # documents that had to be processed (new or changed since last build)
     seconds: float = 0.0
@@ -104,11 +114,13 @@ Chunking = Literal["structure", "fixed"]
 LOGGER = logging.getLogger("healthqa.build")
 EXTRACTION_SECONDS = 60.0  # figure extraction budget per document
 
+
 def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDocument:
-    """One document from raw text to passages, attributes, figures and references."""
+    """One document from raw text to passages, attributes, figures, references and tables."""
     from indexer.attributes import apply_overrides, extract_attributes
     from indexer.figures import extract_figures
     from indexer.references import extract_references
+    from indexer.tables import find_tables
 
     cleaned = clean_text(source.raw_text).text
     attributes = extract_attributes(cleaned)
@@ -145,7 +157,10 @@ def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDo
         )
         figures = []
     references = extract_references(source.doc_id, cleaned)
-    return ProcessedDocument(document, tuple(passages), tuple(figures), tuple(references))
+    tables = find_tables(source.doc_id, cleaned)
+    return ProcessedDocument(
+        document, tuple(passages), tuple(figures), tuple(references), tables=tuple(tables)
+    )
 
 
 def indexed_text(document: Document, passage: Passage) -> str:
@@ -204,7 +219,12 @@ def build_index(
             texts = []
             for item in processed:
                 writer.add_document(
-                    item.document, item.passages, item.lexical, item.figures, item.references
+                    item.document,
+                    item.passages,
+                    item.lexical,
+                    item.figures,
+                    item.references,
+                    tables=item.tables,
                 )
                 texts.extend(indexed_text(item.document, p) for p in item.passages)
             writer.add_names(_name_forms(item.document.text for item in processed))
@@ -220,6 +240,7 @@ def build_index(
                 "passages": len(texts),
                 "figures": sum(len(item.figures) for item in processed),
                 "references": sum(len(item.references) for item in processed),
+                "tables": sum(len(item.tables) for item in processed),
             }
             manifest = Manifest(
                 embedder_backend=embedder.backend,
@@ -246,6 +267,7 @@ def build_index(
         passages=counts["passages"],
         figures=counts["figures"],
         references=counts["references"],
+        tables=counts["tables"],
         embedded=embedded,
         processed=fresh,
         seconds=time.perf_counter() - started,

@@ -7,6 +7,9 @@ from typing import Literal
 
 PassageKind = Literal["prose", "list", "table_row", "heading"]
 FigureKind = Literal["target", "result", "baseline"]
+# What a table column holds: the row number (TT/STT), the indicator, its unit (ĐVT), a value for
+# one header (a year, a plan or a result), or a note.
+TableColumnKind = Literal["row_number", "label", "unit", "value", "note"]
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,39 @@ class Reference:
     issuer: str | None = None
     subject: str | None = None  # "về việc …"
     is_legal_basis: bool = False  # cited in a "Căn cứ …" clause
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a table row: its words as written, found verbatim at text[start:end]; an empty
+    cell (nothing written under that column) has start == end."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One line of a flattened table, split into one cell per column of its table."""
+
+    start: int  # offsets into the document's cleaned text
+    end: int
+    cells: tuple[TableCell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table the extracted text flattened into lines, put back together: its column headers
+    (merged from header lines split over several lines) and its rows."""
+
+    doc_id: str
+    start: int  # the first header line
+    end: int  # the end of the last row
+    title: str | None  # the heading the table sits under, e.g. "Chỉ tiêu Y tế năm 2025"
+    headers: tuple[str, ...]  # one per column, e.g. ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025")
+    column_kinds: tuple[TableColumnKind, ...]  # one per column
+    rows: tuple[TableRow, ...]
 
 
 @dataclass(frozen=True)

@@ -360,3 +360,17 @@ def _nested(reference: Reference, references: list[Reference]) -> bool:
         and (other.start, other.end) != (reference.start, reference.end)
         for other in references
     )
+
+
+# PDF stand-ins for Đ and dashes, and a space a PDF put inside a code ("05/2023/NĐ- CP"): not
+# how the author wrote it. Case and leading zeros are.
+_PRINTED = str.maketrans({"Ð": "Đ", "ð": "đ", "–": "-", "—": "-", "‐": "-", "‑": "-"})
+
+
+def written_code(reference: Reference) -> str:
+    """The code as this citation writes it ("02-Ctr/ĐU", not the key "2-CTR/ĐU"); the key when
+    the citation's words do not hold it."""
+    for match in CODE.finditer(reference.raw):
+        if normalize_code(match[0]) == reference.code:
+            return re.sub(r"\s+", "", match[0].translate(_PRINTED))
+    return reference.code

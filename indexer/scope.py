@@ -11,7 +11,9 @@ from functools import lru_cache
 from indexer.models import Document
 from indexer.tokens import fold
 
-YEAR = re.compile(r"(?<![\d/.,-])(19[5-9]\d|20\d\d|21\d\d)(?![\d/.,])")
+# A year stands alone: not inside a number ("2.021,5"), a date ("13/01/2025") or a range's end,
+# but a comma or full stop may follow it ("Năm 2021, …").
+YEAR = re.compile(r"(?<![\d/-])(?<!\d[.,])(19[5-9]\d|20\d\d|21\d\d)(?![\d/]|[.,]\d)")
 # "huyện Cần Đước", "tỉnh Lai Châu": an administrative word then a capitalised name.
 NAMED_PLACE = re.compile(
     r"\b(?:tỉnh|huyện|thị xã|thành phố|quận|province|district)\s+"
@@ -34,8 +36,26 @@ class QueryScope:
         return not (self.places or self.unknown_places or self.years)
 
 
+# Words opening a period that runs on ("since July 2021", "kể từ năm 2021"): its first year says
+# when counting began, not which year is asked about.
+PERIOD_START = re.compile(r"\b(?:since|kể từ|từ)\b[^\d.?!;]{0,40}$", re.IGNORECASE)
+PERIOD_START_REACH = 48
+
+
 def years_in(text: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+
+
+def asked_years(question: str) -> tuple[int, ...]:
+    """The years a question asks about: every year it names except one that opens a period
+    running on ("how many cases since July 2021?" asks about the latest figures)."""
+    years = []
+    for match in YEAR.finditer(question):
+        before = question[max(0, match.start() - PERIOD_START_REACH) : match.start()]
+        if PERIOD_START.search(before):
+            continue
+        years.append(int(match.group(1)))
+    return tuple(dict.fromkeys(years))
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +116,7 @@ class Gazetteer:
         return QueryScope(
             places=tuple(dict.fromkeys(found)),
             unknown_places=tuple(dict.fromkeys(unknown)),
-            years=years_in(question),
+            years=asked_years(question),
         )
 
     def places_of(self, document: Document) -> set[str]:

@@ -17,6 +17,7 @@ from indexer.build import is_current
 from indexer.store.locations import location_for
 from service.auth import WriteGuard
 from service.engine import Engine, EngineHolder, load_engine, model_id_for
+from service.errors import ErrorCode, error_body
 from service.feedback import open_feedback_store
 from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHeaders
 from service.jobs import JobRunner
@@ -65,6 +66,23 @@ def echoed_errors(error: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
+def validation_problem(error: RequestValidationError) -> tuple[ErrorCode, dict[str, int]]:
+    """The question's own problems have codes of their own (a too long one with its length and
+    the limit, as numbers, never the text); anything else is a bad request."""
+    for item in error.errors():
+        if tuple(item.get("loc", ()))[-1:] != ("question",):
+            continue
+        if item.get("type") == "string_too_long":
+            sent = item.get("input")
+            extra = {"limit": int((item.get("ctx") or {}).get("max_length", 0))}
+            if isinstance(sent, str):
+                extra["length"] = len(sent)
+            return ErrorCode.QUESTION_TOO_LONG, extra
+        if item.get("type") == "string_too_short":
+            return ErrorCode.QUESTION_EMPTY, {}
+    return ErrorCode.BAD_REQUEST, {}
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -106,9 +124,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        code, numbers = validation_problem(error)
         return JSONResponse(
             status_code=422,
-            content={"detail": readable_errors(error), "errors": echoed_errors(error)},
+            content=error_body(
+                code, readable_errors(error), errors=echoed_errors(error), **numbers
+            ),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
+        # logged by the server; the client gets a code, never a traceback
+        return JSONResponse(
+            status_code=500,
+            content=error_body(ErrorCode.INTERNAL, "internal error: try again in a moment"),
         )
 
     app.include_router(health.router)
@@ -150,19 +179,40 @@ def harden(app: FastAPI, settings: Settings) -> None:
     (checked before any body is read), CORS (only if configured), security headers, request
     ids and access logs."""
     limits = {
-        "/api/ask": (settings.ask_rate_per_minute, None, "too many questions"),
-        "/api/search": (settings.search_rate_per_minute, None, "too many searches"),
-        "/api/feedback": (settings.feedback_rate_per_minute, ("POST",), "too much feedback"),
+        "/api/ask": (settings.ask_rate_per_minute, settings.ask_rate_per_day, None, "questions"),
+        "/api/search": (
+            settings.search_rate_per_minute,
+            settings.search_rate_per_day,
+            None,
+            "searches",
+        ),
+        "/api/feedback": (
+            settings.feedback_rate_per_minute,
+            settings.feedback_rate_per_day,
+            ("POST", "PATCH"),
+            "feedback",
+        ),
     }
-    for path, (per_minute, methods, what) in limits.items():
+    signed_in = [
+        token.get_secret_value()
+        for token in (settings.admin_token, settings.reviewer_token)
+        if token is not None
+    ]
+    for path, (per_minute, per_day, methods, what) in limits.items():
+        many = "much" if what == "feedback" else "many"
         app.add_middleware(
             RateLimit,
             paths=(path,),
             per_minute=per_minute,
+            per_day=per_day,
+            sessions_per_address=settings.rate_limit_sessions_per_address,
             exempt=settings.rate_limit_exempt,
             trusted_proxies=settings.trusted_proxies,
+            signed_in_tokens=signed_in,
             methods=methods,
-            message=f"{what} from this address; wait a moment and try again",
+            message=f"too {many} {what} from this browser or address; wait a moment and try again",
+            day_message=f"too {many} {what} from this browser or address today (at most "
+            f"{per_day} a day); try again tomorrow",
         )
     app.add_middleware(
         BodySizeLimit,

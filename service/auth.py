@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.errors import code_for_status, error_body
+
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
@@ -113,7 +115,7 @@ class WriteGuard:
             refusal = admin_refusal(self.settings, Headers(scope=scope).get("authorization", ""))
             if refusal is not None:
                 response = JSONResponse(
-                    {"detail": refusal.detail},
+                    error_body(code_for_status(refusal.status_code), refusal.detail),
                     status_code=refusal.status_code,
                     headers=refusal.headers,
                 )

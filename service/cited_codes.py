@@ -3,25 +3,12 @@ mentions it, and the code as the source writes it ("02-Ctr/ĐU", not the key "2-
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indexer.models import Reference
-from indexer.references import CODE, normalize_code
-
-# PDF stand-ins for Đ and dashes, and a space a PDF put inside a code ("05/2023/NĐ- CP"): not
-# how the author wrote it. Case and leading zeros are.
-_PRINTED = str.maketrans({"Ð": "Đ", "ð": "đ", "–": "-", "—": "-", "‐": "-", "‑": "-"})
-
-
-def written_code(reference: Reference) -> str:
-    """The code as this citation writes it; the key when the citation's words do not hold it."""
-    for match in CODE.finditer(reference.raw):
-        if normalize_code(match[0]) == reference.code:
-            return re.sub(r"\s+", "", match[0].translate(_PRINTED))
-    return reference.code
+from indexer.references import written_code
 
 
 def usual_spelling(references: Iterable[Reference]) -> str | None:

@@ -148,7 +148,7 @@ def ask(
         raise fail(str(error)) from error
     answer = engine.answerer.ask(question)
     if as_json:
-        typer.echo(to_response(answer).model_dump_json(indent=2))
+        typer.echo(to_response(answer, engine.index.store).model_dump_json(indent=2))
         return
     style = "green" if answer.answerable else "yellow"
     console.print(f"[{style}]{answer.text}[/{style}]", highlight=False)

@@ -15,6 +15,7 @@ from indexer.glossary import load_glossary
 from indexer.reader import OpenIndex, open_index
 from indexer.search import FusionWeights, Retriever, SearchMode
 from service.qa.answer import Answerer
+from service.qa.figure_ranker import RankerModel
 from service.settings import Settings
 
 
@@ -38,7 +39,11 @@ def make_embedder(settings: Settings) -> Embedder:
     return create_embedder(settings.embedder, settings.embedding_model)
 
 
-def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
+def load_engine(
+    settings: Settings, embedder: Embedder | None = None, ranker_model: RankerModel | None = None
+) -> Engine:
+    """`ranker_model`: figure-ranker weights to use instead of the fitted ones in the service's
+    data (fitting starts from neutral weights, whatever the stored file holds)."""
     index = open_index(
         settings.index_dir,
         model_id_for(settings),
@@ -57,7 +62,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
         index=index,
         embedder=embedder,
         retriever=retriever,
-        answerer=Answerer(retriever, index.store),
+        answerer=Answerer(retriever, index.store, ranker_model),
         default_mode=settings.search_mode,
     )
 

@@ -1,19 +1,26 @@
 """Service hardening as plain ASGI middleware: request ids and JSON access logs (no question
 text unless enabled), security headers with a CSP the web UI passes and no caching of API
-answers, a request body size limit (declared, streamed or chunked) and per-client rate limits
-whose client is the peer address unless the peer is a configured proxy."""
+answers, a request body size limit (declared, streamed or chunked) and rate limits per
+signed-in token, browser session or address (the peer address unless the peer is a configured
+proxy), per minute and per day. Every error they answer carries a code (service/errors.py)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import json
 import logging
+import math
 import re
 import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass
 from typing import Any
+
+from service.errors import ErrorCode, error_body
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,6 +41,10 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# The chat page sends a random id of its own, kept in the browser's storage (web/static/chat.js).
+SESSION_HEADER = b"x-healthqa-session"
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOO_LARGE = ErrorCode.BODY_TOO_LARGE
 MAX_LOGGED_PATH = 200
 access_log = logging.getLogger("healthqa.access")
 
@@ -132,12 +143,16 @@ class BodySizeLimit:
         max_bytes = self.per_path.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-            await _json_error(send, 413, f"request body over {max_bytes} bytes")
+            await _json_error(
+                send, 413, f"request body over {max_bytes} bytes", TOO_LARGE, limit=max_bytes
+            )
             return
         if declared is None and scope.get("method") in ("POST", "PUT", "PATCH"):
             buffered = await _read_body(receive, max_bytes)
             if buffered is None:
-                await _json_error(send, 413, f"request body over {max_bytes} bytes")
+                await _json_error(
+                    send, 413, f"request body over {max_bytes} bytes", TOO_LARGE, limit=max_bytes
+                )
                 return
             receive = _replay(buffered, receive)
         received = 0
@@ -153,7 +168,9 @@ class BodySizeLimit:
         try:
             await self.app(scope, counted, send)
         except BodyTooLarge:
-            await _json_error(send, 413, f"request body over {max_bytes} bytes")
+            await _json_error(
+                send, 413, f"request body over {max_bytes} bytes", TOO_LARGE, limit=max_bytes
+            )
 
 
 class BodyTooLarge(Exception):
@@ -207,13 +224,102 @@ def client_address(scope: Scope, trusted_proxies: frozenset[str]) -> str:
     return peer
 
 
-class RateLimit:
-    """A token bucket per client address for the paths (and methods) given: `per_minute`
-    requests a minute, bursts up to the same number, 429 with Retry-After beyond that. Exempt
-    addresses (the machine itself, for evaluation and load scripts) are not limited. A bucket
-    that has refilled is forgotten, so rotating addresses cannot grow memory without bound."""
+@dataclass(frozen=True)
+class Client:
+    """Who a request counts against: a signed-in token, else the browser's session id, else the
+    address; `address` is kept too, as a ceiling for all the sessions behind one address."""
+
+    key: str
+    address: str
+
+    @property
+    def is_address(self) -> bool:
+        return self.key == f"address:{self.address}"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def rate_client(
+    scope: Scope, trusted_proxies: frozenset[str], token_digests: frozenset[str] = frozenset()
+) -> Client:
+    """A configured bearer token first (an unknown one is ignored: inventing tokens must not
+    buy fresh buckets), then a well-formed `X-Healthqa-Session`, then the client address."""
+    address = client_address(scope, trusted_proxies)
+    headers = dict(scope.get("headers") or [])
+    scheme, _, given = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    if scheme.lower() == "bearer" and given.strip():
+        digest = token_digest(given.strip())
+        if any(hmac.compare_digest(digest, known) for known in token_digests):
+            return Client(f"token:{digest[:16]}", address)
+    session = headers.get(SESSION_HEADER, b"").decode("latin-1")
+    if SESSION_ID.match(session):
+        return Client(f"session:{session}", address)
+    return Client(f"address:{address}", address)
+
+
+class TokenBuckets:
+    """A token bucket per key: `capacity` tokens, refilled evenly over `period` seconds. A bucket
+    full again is forgotten (as good as new), and at most MAX_BUCKETS are held, the oldest
+    dropped first, so rotating keys cannot grow memory without bound. Not locked: its owner is."""
 
     MAX_BUCKETS = 100_000
+
+    def __init__(self, capacity: int, period: float) -> None:
+        self.capacity = float(capacity)
+        self.rate = capacity / period if capacity > 0 else 0.0
+        self.period = period
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._next_sweep = 0.0
+
+    def tokens(self, key: str, now: float) -> float:
+        if now >= self._next_sweep or len(self._buckets) >= self.MAX_BUCKETS:
+            self._sweep(now)
+        tokens, last = self._buckets.get(key, (self.capacity, now))
+        return min(self.capacity, tokens + (now - last) * self.rate)
+
+    def wait(self, key: str, now: float) -> float:
+        """0 when a token is free, else seconds until one is."""
+        tokens = self.tokens(key, now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+    def take(self, key: str, now: float) -> None:
+        self._buckets[key] = (self.tokens(key, now) - 1, now)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _sweep(self, now: float) -> None:
+        self._buckets = {
+            key: (tokens, last)
+            for key, (tokens, last) in self._buckets.items()
+            if tokens + (now - last) * self.rate < self.capacity
+        }
+        if len(self._buckets) >= self.MAX_BUCKETS:
+            newest = sorted(self._buckets.items(), key=lambda item: item[1][1])
+            self._buckets = dict(newest[len(newest) // 2 :])
+        self._next_sweep = now + min(self.period, 60.0)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: ErrorCode  # rate_limited (the minute's limit) or daily_limit
+    wait: float  # seconds until a request would be let through
+
+
+class RateLimit:
+    """Limits on the paths (and methods) given, per client (`rate_client`): `per_minute`
+    requests a minute with bursts up to the same number, and `per_day` a day (0: no daily
+    limit); 429 with Retry-After and a `code` beyond. Sessions are chosen by the browser, so all
+    the sessions behind one address share a ceiling of `sessions_per_address` times those limits
+    (0: none), and a limit for one address — an office behind one NAT — is no longer a limit for
+    everyone in it. Exempt addresses (the machine itself, for evaluation and load scripts) are
+    not limited."""
+
+    MAX_BUCKETS = TokenBuckets.MAX_BUCKETS
+    MINUTE = 60.0
+    DAY = 86_400.0
 
     def __init__(
         self,
@@ -221,73 +327,112 @@ class RateLimit:
         *,
         paths: tuple[str, ...],
         per_minute: int,
+        per_day: int = 0,
+        sessions_per_address: int = 0,
         exempt: Iterable[str] = (),
         trusted_proxies: Iterable[str] = (),
+        signed_in_tokens: Iterable[str] = (),
         methods: Iterable[str] | None = None,
-        message: str = "too many questions from this address; wait a moment and ask again",
+        message: str = "too many questions from this browser; wait a moment and ask again",
+        day_message: str = "too many questions from this browser today; try again tomorrow",
     ) -> None:
         self.app = app
         self.paths = paths
         self.exempt = frozenset(exempt)
         self.trusted_proxies = frozenset(trusted_proxies)
+        self.token_digests = frozenset(token_digest(t) for t in signed_in_tokens if t)
         self.methods = frozenset(methods) if methods is not None else None
         self.message = message
-        self.rate = per_minute / 60.0
-        self.capacity = float(per_minute)
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self.day_message = day_message
+        self.per_minute = per_minute
         self._lock = threading.Lock()
-        self._next_sweep = 0.0
+        # (buckets, applies to the client's own key?, code when empty); the address ceilings
+        # apply only to clients known by a session
+        self._limits: list[tuple[TokenBuckets, bool, ErrorCode]] = []
+        if per_minute > 0:
+            self._minute = TokenBuckets(per_minute, self.MINUTE)
+            self._limits.append((self._minute, True, ErrorCode.RATE_LIMITED))
+        if per_day > 0:
+            self._limits.append((TokenBuckets(per_day, self.DAY), True, ErrorCode.DAILY_LIMIT))
+        if sessions_per_address > 0:
+            for limit, period, code in (
+                (per_minute, self.MINUTE, ErrorCode.RATE_LIMITED),
+                (per_day, self.DAY, ErrorCode.DAILY_LIMIT),
+            ):
+                if limit > 0:
+                    ceiling = TokenBuckets(limit * sessions_per_address, period)
+                    self._limits.append((ceiling, False, code))
 
-    def allow(self, client: str, now: float) -> float:
-        """0 when allowed, else seconds until a token is free."""
+    def check(self, client: Client, now: float) -> Refusal | None:
+        """None, and one request counted against every limit, when each has room; else which
+        limit is reached and for how long (nothing counted)."""
+        applying = [
+            (buckets, client.key if own else f"address:{client.address}", code)
+            for buckets, own, code in self._limits
+            if own or not (client.is_address or client.key.startswith("token:"))
+        ]
         with self._lock:
-            if now >= self._next_sweep or len(self._buckets) >= self.MAX_BUCKETS:
-                self._sweep(now)
-            tokens, last = self._buckets.get(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[client] = (tokens - 1, now)
-                return 0.0
-            self._buckets[client] = (tokens, now)
-            return (1 - tokens) / self.rate
+            waits = [(buckets.wait(key, now), code) for buckets, key, code in applying]
+            refused = [(wait, code) for wait, code in waits if wait > 0]
+            if refused:
+                wait, code = max(refused, key=lambda item: item[0])
+                return Refusal(code, wait)
+            for buckets, key, _ in applying:
+                buckets.take(key, now)
+        return None
+
+    def allow(self, address: str, now: float) -> float:
+        """For one address: 0 when allowed, else seconds until a request would be."""
+        refusal = self.check(Client(f"address:{address}", address), now)
+        return refusal.wait if refusal else 0.0
+
+    def buckets_held(self) -> list[int]:
+        """How many buckets each limit holds: per minute, per day, then the address ceilings."""
+        return [len(buckets) for buckets, _, _ in self._limits]
 
     def __len__(self) -> int:
-        return len(self._buckets)
+        """How many per-minute buckets are held."""
+        return len(self._minute) if self.per_minute > 0 else 0
 
-    def _sweep(self, now: float) -> None:
-        """Forget buckets full again (as good as new); if still too many, the oldest."""
-        refill = self.capacity / self.rate
-        self._buckets = {
-            client: (tokens, last)
-            for client, (tokens, last) in self._buckets.items()
-            if tokens + (now - last) * self.rate < self.capacity
-        }
-        if len(self._buckets) >= self.MAX_BUCKETS:
-            newest = sorted(self._buckets.items(), key=lambda item: item[1][1])
-            self._buckets = dict(newest[len(newest) // 2 :])
-        self._next_sweep = now + min(refill, 60.0)
+    def _limited(self, scope: Scope) -> bool:
+        path = scope.get("path") or ""
+        return (
+            scope["type"] == "http"
+            and any(path == p or path.startswith(p + "/") for p in self.paths)
+            and (self.methods is None or scope.get("method") in self.methods)
+            and bool(self._limits)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope.get("path") in self.paths
-            and (self.methods is None or scope.get("method") in self.methods)
-            and self.rate > 0
-        ):
-            client = client_address(scope, self.trusted_proxies)
-            wait = 0.0 if client in self.exempt else self.allow(client, time.monotonic())
-            if wait:
+        if self._limited(scope):
+            client = rate_client(scope, self.trusted_proxies, self.token_digests)
+            refusal = None
+            if client.address not in self.exempt:
+                refusal = self.check(client, time.monotonic())
+            if refusal is not None:
+                seconds = max(1, math.ceil(refusal.wait))
+                daily = refusal.code is ErrorCode.DAILY_LIMIT
                 await _json_error(
-                    send, 429, self.message, [(b"retry-after", str(max(1, round(wait))).encode())]
+                    send,
+                    429,
+                    self.day_message if daily else self.message,
+                    refusal.code,
+                    [(b"retry-after", str(seconds).encode())],
+                    retry_after=seconds,
                 )
                 return
         await self.app(scope, receive, send)
 
 
 async def _json_error(
-    send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+    send: Send,
+    status: int,
+    detail: str,
+    code: ErrorCode,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    **extra: int,
 ) -> None:
-    body = json.dumps({"detail": detail}).encode()
+    body = json.dumps(error_body(code, detail, **extra)).encode()
     await send(
         {
             "type": "http.response.start",

@@ -91,33 +91,6 @@ class FigureOut(FigureFields):
     citation: str  # the id of the citation whose span contains the figure
 
 
-class CitationOut(BaseModel):
-    id: str
-    doc_id: str
-    source: str
-    title: str | None
-    section: str
-    text: str
-    start: int
-    end: int
-    quote_start: int
-    quote_end: int
-    score: float
-
-
-class AskResponse(BaseModel):
-    answer: str
-    answerable: bool
-    intent: str
-    language: str
-    resolved_question: str
-    figures: list[FigureOut]
-    citations: list[CitationOut]
-    # the figure ranker's calibrated probability for a figure answer (what abstention thresholds);
-    # 1 for other answers, and what the best candidate reached when abstained
-    confidence: float = Field(ge=0, le=1)
-
-
 class AttributesOut(BaseModel):
     doc_type: str | None
     number: str | None
@@ -130,20 +103,71 @@ class AttributesOut(BaseModel):
     title: str | None
 
 
-class DocumentSummary(BaseModel):
-    doc_id: str
-    source: str
-    attributes: AttributesOut
-    passages: int
-    figures: int
-    references: int
+class DocumentIdentity(BaseModel):
+    """What a page shows of a document wherever it names it (its page, a source card): the
+    number, date and issuer as found, and which of them the document itself leaves blank."""
+
+    title: str  # its own title; without one, type – issuer – place; never a file name
+    doc_type: str | None
+    number: str | None
+    issuing_body: str | None
+    place: str | None  # "Cần Đước, Long An"
+    issued_date: str | None  # ISO: "2025-01-13", "2025-01"
+    # Fields the document leaves blank for the signer to fill in ("Số:   /KH-SYT", "ngày   tháng
+    # 01"): shown as "không ghi". A field that is None and not listed is not stated in the text.
+    left_blank: list[Literal["number", "date"]]
+    original_url: str  # GET /documents/{id}/original: the stored file, as uploaded
+    original_type: Literal["pdf", "docx", "txt"] | None
 
 
-class SectionOut(BaseModel):
-    heading: str
-    path: str
+class TableCellOut(BaseModel):
+    text: str  # as written, at the document's text[start:end]; "" under an empty column
     start: int
     end: int
+
+
+class TableRowOut(BaseModel):
+    """A cited table row with its table's column headers (indexer/tables.py)."""
+
+    headers: list[str]  # one per column: "TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025", …
+    cells: list[TableCellOut]  # one per header, in the same order
+    # the row said with its headers: "Tuổi thọ trung bình (tuổi) — Năm 2025: 68,5 · …"
+    text: str
+    start: int
+    end: int
+    cited_cell: int | None = None  # the cell holding a figure the answer gives from this row
+
+
+class TableOut(BaseModel):
+    """A table of the document, put back together at index time."""
+
+    title: str | None
+    headers: list[str]
+    column_kinds: list[str]  # row_number, label, unit, value or note, one per header
+    rows: list[list[TableCellOut]]
+    start: int
+    end: int
+
+
+class CitationOut(BaseModel):
+    id: str
+    doc_id: str
+    source: str
+    title: str | None
+    section: str
+    text: str
+    start: int
+    end: int
+    quote_start: int
+    quote_end: int
+    score: float
+    table_row: TableRowOut | None = None  # when the cited span lies in a table row
+    # "support": the answer rests on it (a figure points to it, or the answer quotes or restates
+    # it); "related": retrieved beside it. `marker` numbers the supporting ones ([1], [2], …) in
+    # the order they come here; related passages have none.
+    role: Literal["support", "related"]
+    marker: int | None = None
+    document: DocumentIdentity
 
 
 class ReferenceOut(BaseModel):
@@ -166,6 +190,49 @@ class ReferenceOut(BaseModel):
     mentions: int = 1
 
 
+class AnswerCode(BaseModel):
+    """A document code written in the answer text, where the chat links it to its look-up."""
+
+    start: int  # offsets in the answer, in characters (code points)
+    end: int
+    written: str  # as the answer writes it
+    code: str  # the look-up key (normalize_code)
+
+
+class AskResponse(BaseModel):
+    answer: str
+    answerable: bool
+    intent: str
+    language: str
+    resolved_question: str
+    figures: list[FigureOut]
+    citations: list[CitationOut]
+    # the figure ranker's calibrated probability for a figure answer (what abstention thresholds);
+    # 1 for other answers, and what the best candidate reached when abstained
+    confidence: float = Field(ge=0, le=1)
+    codes: list[AnswerCode] = Field(default_factory=list)
+    # A legal-basis answer: the legal bases of the document it answers about, each code once with
+    # its mentions — the list GET /api/documents/{id} and the document page give.
+    legal_bases: list[ReferenceOut] = Field(default_factory=list)
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    source: str
+    attributes: AttributesOut
+    passages: int
+    figures: int
+    references: int
+    identity: DocumentIdentity
+
+
+class SectionOut(BaseModel):
+    heading: str
+    path: str
+    start: int
+    end: int
+
+
 class FigureRecord(FigureFields):
     doc_id: str
     passage_id: str
@@ -180,6 +247,7 @@ class DocumentDetail(DocumentSummary):
     other_references: list[ReferenceOut]  # one per code cited, never as a basis
     references_made: list[ReferenceOut]  # every citation, in text order
     figures_found: list[FigureRecord]
+    tables: list[TableOut] = Field(default_factory=list)
 
 
 class DocumentList(BaseModel):
@@ -220,10 +288,30 @@ class FeedbackIn(BaseModel):
     citations: list[PassageId] = Field(default_factory=list, max_length=50)
     rating: Literal["up", "down"]
     comment: Text | None = Field(default=None, max_length=2000)
+    # the conversation's turns before this question, as /api/ask was sent them
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=MAX_TURNS)
 
 
 class FeedbackCreated(BaseModel):
     id: int
+    # Keep it to change the rating or the comment later (PATCH /api/feedback/{id}); it is given
+    # only once.
+    edit_key: str
+
+
+class FeedbackChange(BaseModel):
+    """A later change of one's own rating: a field left out stays as it was."""
+
+    edit_key: str = Field(min_length=1, max_length=100)
+    rating: Literal["up", "down"] | None = None
+    comment: Text | None = Field(default=None, max_length=2000)
+
+
+class FeedbackChanged(BaseModel):
+    id: int
+    rating: Literal["up", "down"]
+    comment: str | None
+    updated_at: str | None
 
 
 class FeedbackOut(BaseModel):
@@ -234,6 +322,8 @@ class FeedbackOut(BaseModel):
     citations: list[str]
     rating: Literal["up", "down"]
     comment: str | None
+    history: list[HistoryTurn] = Field(default_factory=list)
+    updated_at: str | None = None
 
 
 class FeedbackList(BaseModel):

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     max_upload_docx_elements: int = Field(default=250_000, ge=1000)  # XML elements, all parts
     max_upload_pdf_content_bytes: int = Field(default=10_000_000, ge=10_000)  # over all pages
     max_upload_pdf_operators: int = Field(default=600_000, ge=1000)  # over all pages, ~5 s
+    # Rate limits count per signed-in token, else per browser (the chat's X-Healthqa-Session),
+    # else per address; the *_rate_per_minute fields above are per that client. Per day too
+    # (0: no daily limit), and all the browsers behind one address share a ceiling of this many
+    # times each limit (0: none), so inventing session ids buys nothing beyond it.
+    ask_rate_per_day: int = Field(default=1000, ge=0)
+    search_rate_per_day: int = Field(default=2000, ge=0)
+    feedback_rate_per_day: int = Field(default=200, ge=0)
+    rate_limit_sessions_per_address: int = Field(default=50, ge=0)
 
     @field_validator("store", "feedback_store")
     @classmethod

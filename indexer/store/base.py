@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from indexer.manifest import Manifest
-from indexer.models import Document, Figure, Passage, Reference
+from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.tokens import LexicalFields
 
 
@@ -69,6 +69,10 @@ class IndexStore(Protocol):
         self, *, doc_id: str | None = None, code: str | None = None
     ) -> list[Reference]: ...
 
+    def tables(self, *, doc_id: str | None = None) -> list[Table]:
+        """The tables put back together at index time, in document order (by document, then
+        offset); none from a build made before tables were stored."""
+
     def name_forms(self) -> dict[str, str]: ...
 
     def document_counts(self) -> dict[str, dict[str, int]]: ...
@@ -86,6 +90,7 @@ class IndexWriter(Protocol):
         lexical: Sequence[LexicalFields],
         figures: Sequence[Figure],
         references: Sequence[Reference],
+        tables: Sequence[Table] = (),
     ) -> None: ...
 
     def add_names(self, forms: dict[str, tuple[str, int]]) -> None: ...

@@ -1,7 +1,7 @@
 """The PostgreSQL + pgvector store, for deployments past one machine.
 
 Each build is a schema of its own (documents, passages with their tsvector and vector, figures,
-references, names); `healthqa.current` points at the one readers use and is switched in one
+references, tables, names); `healthqa.current` points at the one readers use and is switched in one
 transaction, so readers see the old build or the new, never half of one. A builder holds an
 advisory lock; several service processes (on several machines, or read replicas) can read the
 same database. Connections come from a pool shared by a process's request threads.
@@ -23,7 +23,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
-from indexer.models import Document, Figure, Passage, Reference
+from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.store.base import LexicalQuery, OpenIndex
 from indexer.store.postgres_connection import Database, connect
 from indexer.store.postgres_lexical import (
@@ -43,10 +43,13 @@ from indexer.store.postgres_schema import (
 from indexer.store.ranking import HNSW_EF_SEARCH
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
+    TABLE_COLUMNS,
     document_from_row,
     document_values,
     passage_from_row,
     passage_values,
+    table_from_row,
+    table_values,
 )
 from indexer.tokens import LexicalFields
 
@@ -208,6 +211,7 @@ class PostgresWriter:
         self._passages: list[tuple[object, ...]] = []
         self._records: dict[str, list[tuple[object, ...]]] = {name: [] for name in RECORD_TABLES}
         self._names: list[tuple[object, ...]] = []
+        self._tables: list[tuple[object, ...]] = []
 
     def add_document(
         self,
@@ -216,6 +220,7 @@ class PostgresWriter:
         lexical: Sequence[LexicalFields],
         figures: Sequence[Figure],
         references: Sequence[Reference],
+        tables: Sequence[Table] = (),
     ) -> None:
         self._documents.append(document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
@@ -227,6 +232,8 @@ class PostgresWriter:
             rows = self._records[table]
             for record in records:
                 rows.append((len(rows) + 1, *(getattr(record, f.name) for f in fields(record))))
+        for table in tables:
+            self._tables.append((len(self._tables) + 1, *table_values(table)))
 
     def add_names(self, forms: dict[str, tuple[str, int]]) -> None:
         self._names.extend((folded, form, count) for folded, (form, count) in forms.items())
@@ -250,6 +257,13 @@ class PostgresWriter:
                     ),
                 )
                 self._copy(connection, sql.SQL("{}.names").format(s), self._names)
+                self._copy(
+                    connection,
+                    sql.SQL("{}.{} (ordinal, {})").format(
+                        s, sql.Identifier("tables"), sql.SQL(TABLE_COLUMNS)
+                    ),
+                    self._tables,
+                )
                 for table, rows in self._records.items():
                     self._copy(connection, sql.SQL("{}.{}").format(s, sql.Identifier(table)), rows)
                 for statement in build_indexes(self.build_id):
@@ -292,6 +306,7 @@ class PostgresStore:
         self._documents: dict[str, Document] | None = None
         self._counts: dict[str, dict[str, int]] | None = None
         self._statistics: tuple[int, float] | None = None
+        self._has_tables: bool | None = None
 
     def close(self) -> None:
         self._pool.close()
@@ -306,6 +321,8 @@ class PostgresStore:
     def verify_counts(self, expected: dict[str, int]) -> None:
         tables = {"documents": "documents", "passages": "passages", "figures": "figures"}
         tables["references"] = "refs"
+        if "tables" in expected:  # a build made before tables were stored has none to count
+            tables["tables"] = "tables"
         for kind, table in tables.items():
             try:
                 found = self._rows(sql.SQL("SELECT count(*) FROM {}").format(self._table(table)))
@@ -417,6 +434,21 @@ class PostgresStore:
 
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         return self._records("refs", Reference, doc_id=doc_id, code=[code] if code else None)
+
+    def tables(self, *, doc_id: str | None = None) -> list[Table]:
+        if self._has_tables is None:
+            # a build made before tables were stored still answers (with no tables) while the
+            # service indexes the corpus again
+            found = self._rows(sql.SQL("SELECT to_regclass(%s)"), (f'"{self.build_id}"."tables"',))
+            self._has_tables = found[0][0] is not None
+        if not self._has_tables:
+            return []
+        where = sql.SQL(" WHERE doc_id = %s") if doc_id is not None else sql.SQL("")
+        statement = sql.SQL('SELECT {} FROM {}{} ORDER BY doc_id COLLATE "C", start').format(
+            sql.SQL(TABLE_COLUMNS), self._table("tables"), where
+        )
+        rows = self._rows(statement, (doc_id,) if doc_id is not None else None)
+        return [table_from_row(row) for row in rows]
 
     def _records(self, table: str, record_type: type, **conditions: Any) -> list[Any]:
         names = [f.name for f in fields(record_type)]

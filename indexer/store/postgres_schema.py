@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from indexer.models import Figure, Reference
+from indexer.store.ranking import HNSW_EF_CONSTRUCTION, HNSW_M
 
 CONTROL_SCHEMA = "healthqa"
 # pg_advisory_lock keys: one migrator at a time, one builder at a time (across machines).
@@ -138,6 +139,12 @@ def build_tables(schema: str, dimension: int) -> list[sql.Composed]:
             "CREATE TABLE {}.names (folded text PRIMARY KEY, form text NOT NULL, "
             "count integer NOT NULL)"
         ).format(s),
+        # one row per table; its headers, column kinds and rows (with their cells) as JSON
+        sql.SQL(
+            'CREATE TABLE {}."tables" (ordinal integer PRIMARY KEY, doc_id text NOT NULL, '
+            'start integer NOT NULL, "end" integer NOT NULL, title text, headers jsonb NOT NULL, '
+            'column_kinds jsonb NOT NULL, "rows" jsonb NOT NULL)'
+        ).format(s),
     ]
     for table, record_type in RECORD_TABLES.items():
         columns = sql.SQL(", ").join(
@@ -160,11 +167,12 @@ def build_indexes(schema: str) -> list[sql.Composed]:
         sql.SQL("CREATE INDEX ON {}.passages USING gin (lex)").format(s),
         sql.SQL(
             "CREATE INDEX ON {}.passages USING hnsw (embedding vector_ip_ops) "
-            "WITH (m = 16, ef_construction = 64)"
-        ).format(s),
+            "WITH (m = {}, ef_construction = {})"
+        ).format(s, sql.Literal(HNSW_M), sql.Literal(HNSW_EF_CONSTRUCTION)),
         sql.SQL("CREATE INDEX ON {}.figures (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.figures (passage_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (code)").format(s),
+        sql.SQL('CREATE INDEX ON {}."tables" (doc_id, start)').format(s),
         sql.SQL("ANALYZE {}.passages").format(s),
     ]

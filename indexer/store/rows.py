@@ -1,5 +1,5 @@
-"""Turning a stored row back into a Document or Passage, the same for every store (SQLite hands
-JSON columns over as text, PostgreSQL as decoded values)."""
+"""Turning a stored row back into a Document, Passage or Table, the same for every store (SQLite
+hands JSON columns over as text, PostgreSQL as decoded values)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
-from indexer.models import Document, DocumentAttributes, Passage
+from indexer.models import Document, DocumentAttributes, Passage, Table, TableCell, TableRow
 
 PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", text, context'
+# A table is one stored row: its headers, column kinds and rows (with their cells) as JSON.
+TABLE_COLUMNS = 'doc_id, start, "end", title, headers, column_kinds, "rows"'
 # Attributes stored as JSON arrays that the dataclass holds as tuples (plan_years).
 TUPLE_ATTRIBUTES = tuple(f.name for f in fields(DocumentAttributes) if isinstance(f.default, tuple))
 
@@ -70,4 +72,41 @@ def document_from_row(row: Sequence[Any]) -> Document:
         content_hash=row[2],
         text=row[3],
         attributes=DocumentAttributes(**attributes),
+    )
+
+
+def table_values(table: Table) -> tuple[object, ...]:
+    """The values of TABLE_COLUMNS, in order; a row is [start, end, [[text, start, end], …]]."""
+    rows = [
+        [row.start, row.end, [[cell.text, cell.start, cell.end] for cell in row.cells]]
+        for row in table.rows
+    ]
+    return (
+        table.doc_id,
+        table.start,
+        table.end,
+        table.title,
+        json.dumps(table.headers, ensure_ascii=False),
+        json.dumps(table.column_kinds),
+        json.dumps(rows, ensure_ascii=False),
+    )
+
+
+def table_from_row(row: Sequence[Any]) -> Table:
+    """A row of TABLE_COLUMNS."""
+    return Table(
+        doc_id=row[0],
+        start=row[1],
+        end=row[2],
+        title=row[3],
+        headers=tuple(_decoded(row[4])),
+        column_kinds=tuple(_decoded(row[5])),
+        rows=tuple(
+            TableRow(
+                start=start,
+                end=end,
+                cells=tuple(TableCell(text=text, start=a, end=b) for text, a, b in cells),
+            )
+            for start, end, cells in _decoded(row[6])
+        ),
     )

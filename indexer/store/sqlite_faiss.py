@@ -1,4 +1,5 @@
-"""The embedded store: SQLite (documents, passages, FTS5 bm25, figures, references) + a FAISS file.
+"""The embedded store: SQLite (documents, passages, FTS5 bm25, figures, references, tables) + a
+FAISS file.
 
 Needs no server. One build is one folder; readers open it read-only.
 """
@@ -16,15 +17,23 @@ from typing import Any
 import numpy as np
 
 from indexer.manifest import sha256_file
-from indexer.models import Document, Figure, Passage, Reference
+from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.store.base import LexicalQuery
-from indexer.store.ranking import FIELD_WEIGHTS, HNSW_EF_SEARCH
+from indexer.store.ranking import (
+    FIELD_WEIGHTS,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+)
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
+    TABLE_COLUMNS,
     document_from_row,
     document_values,
     passage_from_row,
     passage_values,
+    table_from_row,
+    table_values,
 )
 from indexer.tokens import LexicalFields
 
@@ -48,6 +57,11 @@ CREATE VIRTUAL TABLE passages_fts USING fts5(
     syllables, words, folded, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 CREATE TABLE names (folded TEXT PRIMARY KEY, form TEXT NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE "tables" (
+    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, title TEXT,
+    headers TEXT NOT NULL, column_kinds TEXT NOT NULL, "rows" TEXT NOT NULL
+);
+CREATE INDEX tables_doc ON "tables"(doc_id, start);
 """
 
 
@@ -75,6 +89,7 @@ class SqliteFaissWriter:
         lexical: Sequence[LexicalFields],
         figures: Sequence[Figure],
         references: Sequence[Reference],
+        tables: Sequence[Table] = (),
     ) -> None:
         self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
@@ -90,6 +105,10 @@ class SqliteFaissWriter:
             )
         self._insert_records("figures", Figure, figures)
         self._insert_records("refs", Reference, references)
+        self._db.executemany(
+            f'INSERT INTO "tables" ({TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [table_values(table) for table in tables],
+        )
 
     def _insert_records(self, table: str, record_type: type, records: Sequence[Any]) -> None:
         names = [f.name for f in fields(record_type)]
@@ -113,8 +132,8 @@ class SqliteFaissWriter:
             raise ValueError(f"{len(vectors)} vectors for {self._next_rowid - 1} passages")
         dimension = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 1
         if len(vectors) > EXACT_SEARCH_LIMIT:
-            index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
+            index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
         else:
             index = faiss.IndexFlatIP(dimension)
         if len(vectors):
@@ -143,6 +162,13 @@ class SqliteFaissStore:
             self._vectors.hnsw.efSearch = HNSW_EF_SEARCH
         self._documents: dict[str, Document] | None = None
         self._counts: dict[str, dict[str, int]] | None = None
+        # a build made before tables were stored still answers (with no tables) while the
+        # service indexes the corpus again
+        self._has_tables = bool(
+            self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tables'"
+            ).fetchone()
+        )
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:
@@ -262,6 +288,16 @@ class SqliteFaissStore:
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         where, params = _where(doc_id=doc_id, code=[code] if code else None)
         return self._records("refs", Reference, where, params)
+
+    def tables(self, *, doc_id: str | None = None) -> list[Table]:
+        if not self._has_tables:
+            return []
+        where, params = _where(doc_id=doc_id)
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                f'SELECT {TABLE_COLUMNS} FROM "tables"{where} ORDER BY doc_id, start', params
+            ).fetchall()
+        return [table_from_row(row) for row in rows]
 
     def _records(self, table: str, record_type: type, where: str, params: list[object]) -> list:
         names = [f.name for f in fields(record_type)]

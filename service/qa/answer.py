@@ -23,6 +23,7 @@ from service.qa.figure_answer import FigureAnswerer, FigureFinding
 from service.qa.figure_question import analyze_figure_question
 from service.qa.figure_ranker import FigureRanker, RankerModel, Ranking
 from service.qa.followup import ResolvedQuestion, Turn, resolve_follow_up
+from service.qa.identity import IdentityAnswers
 from service.qa.intent import Intent, asks_for_entity, detect_intent, document_codes
 from service.qa.listing import list_items
 from service.qa.quotes import best_sentence
@@ -85,6 +86,7 @@ class Answerer:
         self.speller = Speller(p.text for p in passages)
         self.figure_answers = FigureAnswerer(self.ranker, self.records)
         self.references = ReferenceAnswers(store, self.documents)
+        self.identities = IdentityAnswers(self.references)
 
     # entry points
 
@@ -107,6 +109,10 @@ class Answerer:
             return self._signer(asked)
         if intent == "legal_basis":
             return self._legal_basis(asked)
+        if intent == "document":
+            answered = self._identity(asked)
+            if answered is not None:
+                return answered
         if intent == "reference":
             answered = self._reference(asked)
             if answered is not None:
@@ -114,7 +120,11 @@ class Answerer:
         return self._general(base, asked.query.restored, hits)
 
     def rank_figures(
-        self, question: str, history: Sequence[Turn] = (), limit: int | None = 20
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        limit: int | None = 20,
+        keep_excluded: bool = False,
     ) -> Ranking:
         """The figure records a question would be answered from, best first, with the ranker's
         features: what `healthqa-eval fit-ranker` learns from."""
@@ -122,7 +132,13 @@ class Answerer:
         if isinstance(asked, Answer):
             return Ranking((), 0.0)
         figure_question = self._figure_question(asked)
-        return self.ranker.rank(figure_question, asked.hits, doc_ids=asked.doc_ids, limit=limit)
+        return self.ranker.rank(
+            figure_question,
+            asked.hits,
+            doc_ids=asked.doc_ids,
+            limit=limit,
+            keep_excluded=keep_excluded,
+        )
 
     # understanding
 
@@ -193,7 +209,7 @@ class Answerer:
         if not finding.answerable:
             return _abstain(
                 base,
-                wording.no_figure(base.language, asked.scope),
+                wording.no_figure(base.language, asked.scope, finding.elsewhere),
                 self._citations(asked.hits, asked.query.restored),
                 confidence=finding.confidence,
             )
@@ -248,6 +264,22 @@ class Answerer:
         citation = Citation(passage, document, 1.0, start, end)
         text = wording.signed(base.language, document, document.text[start:end])
         return _answered(base, text, (citation, *self._citations(asked.hits, "", [citation])))
+
+    def _identity(self, asked: _Asked) -> Answer | None:
+        """Which number, date or issuer a document has: from its header, or from the citation
+        of a document the corpus cites; abstains when the document leaves them blank."""
+        base = asked.base
+        found = self.identities.find(asked.resolved.question, asked.scope, asked.hits)
+        if found is None:
+            return self._reference(asked)
+        passage, start, end = found.span
+        citation = Citation(passage, found.document, 1.0, start, end)
+        extra = self._citations(asked.hits, asked.query.restored, [citation])
+        if not found.given:
+            text = wording.identity_not_given(base.language, found.name, found.values)
+            return _abstain(base, text, (citation, *extra))
+        text = wording.identity(base.language, found.name, found.values)
+        return _answered(base, text, (citation, *extra))
 
     def _legal_basis(self, asked: _Asked) -> Answer:
         base = asked.base

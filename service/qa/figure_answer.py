@@ -26,6 +26,8 @@ class FigureFinding:
     text: str = ""
     records: tuple[FigureRecord, ...] = ()  # the answer first, then its plan or the other side
     quotes: tuple[tuple[int, int], ...] = ()  # the sentence each record is quoted from
+    # when abstaining: what the documents give for another place or year, said but not answered
+    elsewhere: str = ""
 
 
 class FigureAnswerer:
@@ -51,7 +53,11 @@ class FigureAnswerer:
                 return compared
         ranking = self.ranker.rank(question, hits, doc_ids=doc_ids, limit=1)
         if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
-            return FigureFinding(answerable=False, confidence=ranking.confidence)
+            other = ranking.answered_elsewhere
+            elsewhere = self._sentence(language, other.record) if other is not None else ""
+            return FigureFinding(
+                answerable=False, confidence=ranking.confidence, elsewhere=elsewhere
+            )
         best = ranking.best.record
         records = [best]
         text = self._sentence(language, best)
@@ -128,7 +134,9 @@ class FigureAnswerer:
             years = years_in(segment) or question.scope.years
             scope = QueryScope(places=(place,), unknown_places=(), years=years)
             side = replace(question, scope=scope, wanted=wanted_in(segment) or question.wanted)
-            ranking = self.ranker.rank(side, hits, doc_ids=doc_ids, limit=1)
+            ranking = self.ranker.rank(
+                side, hits, doc_ids=doc_ids, limit=1, asked_elsewhere=question
+            )
             if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
                 return None
             sides.append(ranking)

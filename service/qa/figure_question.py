@@ -15,6 +15,7 @@ from indexer.scope import YEAR, QueryScope
 from indexer.tokens import fold, has_diacritics, is_stopword, syllables
 
 Measure = Literal["rate", "count", "money"]
+NEGATIONS = frozenset({"khong", "chua"})  # folded
 Wanted = Literal["target", "result"]
 
 # Question words that ask for a plan or goal rather than what happened, and the reverse. Matched on
@@ -70,6 +71,8 @@ class FigureQuestion:
     wanted: Wanted | None
     measure: Measure | None
     sub_units: tuple[str, ...]  # folded sub-unit names the question asks about
+    # small numbers that qualify the indicator: "mũi 3", "lần 2", "trẻ 6-14 tuổi", "con thứ 4"
+    qualifiers: frozenset[int] = frozenset()
 
 
 def analyze_figure_question(
@@ -91,7 +94,7 @@ def analyze_figure_question(
         if language == "en":
             for renderings in glossary.expand_groups(text):
                 alternatives = tuple(
-                    alt for alt in (_content(r, place_syllables) for r in renderings) if alt
+                    tuple(alt) for alt in (_content(r, place_syllables) for r in renderings) if alt
                 )
                 if alternatives:
                     terms.append(TermGroup(alternatives, weight, exact=True))
@@ -105,16 +108,24 @@ def analyze_figure_question(
                     terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
         else:
             terms.extend(_vietnamese_terms(text, place_syllables, weight))
-        content = [s for s in syllables(YEAR.sub(" ", text)) if _is_content(s, place_syllables)]
+        content = _content(YEAR.sub(" ", text), place_syllables)
         pairs += [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
     return FigureQuestion(
         terms=tuple(_unique(terms)),
         pairs=tuple(dict.fromkeys(pairs)),
         scope=scope,
         wanted=_wanted(folded),
-        measure=_measure(folded),
+        measure=measure_in(folded),
         sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
+        qualifiers=qualifier_numbers(question),
     )
+
+
+def qualifier_numbers(text: str) -> frozenset[int]:
+    """One- and two-digit numbers in a label or question, years aside: the dose, the round, the
+    age band or the birth order an indicator is about. Longer ones are quantities or
+    denominators ("trên 100.000 dân")."""
+    return frozenset(int(s) for s in syllables(YEAR.sub(" ", text)) if s.isdigit() and len(s) <= 2)
 
 
 def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> list[TermGroup]:
@@ -123,9 +134,7 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
     exact = has_diacritics(text)
-    for syllable in syllables(YEAR.sub(" ", text)):
-        if not _is_content(syllable, place_syllables):
-            continue
+    for syllable in _content(YEAR.sub(" ", text), place_syllables):
         alternatives = [(syllable,)]
         long_form = long_forms.get(syllable) if syllable in capitals else None
         if long_form:
@@ -140,11 +149,21 @@ def content_syllables(text: str, places: Sequence[str]) -> list[str]:
     place_syllables = {s for place in places for s in syllables(fold(place))} | _initialisms(
         tuple(places)
     )
-    return [s for s in syllables(YEAR.sub(" ", text)) if _is_content(s, place_syllables)]
+    return _content(YEAR.sub(" ", text), place_syllables)
 
 
-def _content(text: str, place_syllables: set[str]) -> tuple[str, ...]:
-    return tuple(s for s in syllables(text) if _is_content(s, place_syllables))
+def _content(text: str, place_syllables: set[str]) -> list[str]:
+    """Content syllables in order; a negation stays when it qualifies the next one ("cơ sở không
+    đạt chuẩn" is not "cơ sở đạt chuẩn"), unlike the question particle ("… không?")."""
+    found = list(syllables(text))
+    kept = []
+    for i, syllable in enumerate(found):
+        if _is_content(syllable, place_syllables):
+            kept.append(syllable)
+        elif fold(syllable) in NEGATIONS and i + 1 < len(found):
+            if _is_content(found[i + 1], place_syllables):
+                kept.append(syllable)
+    return kept
 
 
 def _is_content(syllable: str, place_syllables: set[str]) -> bool:
@@ -174,7 +193,8 @@ def _wanted(folded: str) -> Wanted | None:
     return None
 
 
-def _measure(folded: str) -> Measure | None:
+def measure_in(folded: str) -> Measure | None:
+    """What kind of quantity accent-folded text speaks of: a rate, money or a count."""
     folded = SHARE_OF_PLAN.sub(" ", folded)
     if RATE_CUES.search(folded):
         return "rate"

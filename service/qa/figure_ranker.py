@@ -18,7 +18,14 @@ from pathlib import Path
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
-from service.qa.figure_question import SUB_UNIT, FigureQuestion, TermGroup
+from service.qa.figure_question import (
+    SUB_UNIT,
+    FigureQuestion,
+    Measure,
+    TermGroup,
+    measure_in,
+    qualifier_numbers,
+)
 
 MODEL_FILE = Path(__file__).parent / "data" / "figure_ranker.json"
 FEATURES = (
@@ -38,42 +45,57 @@ FEATURES = (
     "measure",
     "sub_unit",
     "result",
+    "qualifiers",
 )
 FIELDS = ("indicator", "local", "line", "context")
 ALL = "all"  # every field together
 OWN = "own"  # the figure's indicator and its own clause
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
+MAX_OUT_OF_SCOPE_LEAD = 10.0
+CALIBRATION_INPUTS = 5  # see calibration_inputs
 
 
 @dataclass(frozen=True)
 class RankerModel:
     weights: tuple[float, ...]
-    # weights of the best record's score, its margin, its overall, weakest-term and rarest-term
-    # coverage, and a bias
+    # weights of the best record's score, its margin, its overall and rarest-term coverage, the
+    # lead of the best record outside the question's place and year, and a bias
     calibration: tuple[float, ...]
     threshold: float  # answer when the confidence reaches it
 
     def score(self, features: Sequence[float]) -> float:
         return sum(w * x for w, x in zip(self.weights, features, strict=True))
 
-    def confidence(self, features: Sequence[float], runner_up: float | None) -> float:
-        """P(the best record answers the question), from its score, its lead over the runner-up
-        and how much of the question it covers."""
-        inputs = calibration_inputs(self.score(features), runner_up, features)
+    def confidence(
+        self, features: Sequence[float], runner_up: float | None, out_of_scope: float | None = None
+    ) -> float:
+        """P(the best record answers the question), from its score, its lead over the runner-up,
+        how much of the question it covers and how far a record of another place or year
+        outscores it."""
+        inputs = calibration_inputs(self.score(features), runner_up, features, out_of_scope)
         z = sum(w * x for w, x in zip(self.calibration, (*inputs, 1.0), strict=True))
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 def calibration_inputs(
-    best: float, runner_up: float | None, features: Sequence[float]
+    best: float,
+    runner_up: float | None,
+    features: Sequence[float],
+    out_of_scope: float | None = None,
 ) -> tuple[float, ...]:
+    """`out_of_scope`: the best score of a record the question's place or year rules out. When
+    such a record matches far better than anything in scope, the documents hold the indicator
+    for another place or year, not the one asked ("2024" asked, only 2023 reported)."""
     margin = min(best - runner_up, MAX_MARGIN) if runner_up is not None else MAX_MARGIN
+    lead = (
+        0.0 if out_of_scope is None else min(max(out_of_scope - best, 0.0), MAX_OUT_OF_SCOPE_LEAD)
+    )
     return (
         best,
         margin,
         features[FEATURES.index("any")],
-        features[FEATURES.index("core")],
         features[FEATURES.index("rarest")],
+        lead,
     )
 
 
@@ -84,6 +106,11 @@ def load_model(path: Path = MODEL_FILE) -> RankerModel:
         raise ValueError(
             f"{path} was fitted for features {data['features']}, the ranker computes {FEATURES}: "
             "run `healthqa-eval fit-ranker` again"
+        )
+    if len(data["calibration"]) != CALIBRATION_INPUTS + 1:
+        raise ValueError(
+            f"{path} holds a calibration for {len(data['calibration']) - 1} inputs, the ranker "
+            f"computes {CALIBRATION_INPUTS}: run `healthqa-eval fit-ranker` again"
         )
     return RankerModel(tuple(data["weights"]), tuple(data["calibration"]), data["threshold"])
 
@@ -99,6 +126,16 @@ class RankedRecord:
 class Ranking:
     records: tuple[RankedRecord, ...]  # best first
     confidence: float  # that the first answers the question; 0 when there is none
+    out_of_scope: RankedRecord | None = None  # the best record the place or year rules out
+    excluded: tuple[RankedRecord, ...] = ()  # every such record, when asked for (fitting)
+
+    @property
+    def answered_elsewhere(self) -> RankedRecord | None:
+        """The out-of-scope record, when it matches the question better than any in scope."""
+        best, other = self.best, self.out_of_scope
+        if other is None or (best is not None and other.score <= best.score):
+            return None
+        return other
 
     @property
     def best(self) -> RankedRecord | None:
@@ -113,6 +150,8 @@ class _Indexed:
     pairs: set[str]  # adjacent syllables over every field, raw and folded
     places: set[str]  # folded places the record is about
     district_level: bool
+    measure: Measure | None  # from the unit, else from the label's own words
+    qualifiers: frozenset[int]  # small numbers in the figure's own label
 
 
 class FigureRanker:
@@ -140,9 +179,14 @@ class FigureRanker:
         *,
         doc_ids: set[str] | None = None,
         limit: int | None = 20,
+        keep_excluded: bool = False,
+        asked_elsewhere: FigureQuestion | None = None,
     ) -> Ranking:
         """Records that pass the question's facets, best first, with the confidence that the
-        first one answers."""
+        first one answers. `keep_excluded`: also return every record the facets rule out.
+        `asked_elsewhere`: the whole question when this one is a side of a comparison; records
+        of the other sides' places and years are asked for there, so they are not evidence that
+        this side's place or year lacks the figure."""
         top = max((h.score for h in hits), default=0.0) or 1.0
         retrieval: dict[str, tuple[float, int]] = {}
         for rank, hit in enumerate(hits, start=1):
@@ -155,20 +199,30 @@ class FigureRanker:
             ]
         )
         ranked = []
+        excluded: RankedRecord | None = None
+        kept: list[RankedRecord] = []
         for item in self._indexed:
             record = item.record
             if doc_ids is not None and record.document.doc_id not in doc_ids:
                 continue
-            if not _in_scope(item, question):
-                continue
             features = self._features(item, question, terms, retrieval)
-            ranked.append(RankedRecord(record, features, self.model.score(features)))
+            scored = RankedRecord(record, features, self.model.score(features))
+            if _in_scope(item, question):
+                ranked.append(scored)
+                continue
+            if asked_elsewhere is not None and _in_scope(item, asked_elsewhere):
+                continue
+            if keep_excluded:
+                kept.append(scored)
+            if excluded is None or scored.score > excluded.score:
+                excluded = scored
         ranked.sort(key=lambda r: -r.score)
         if not ranked:
-            return Ranking((), 0.0)
+            return Ranking((), 0.0, excluded, tuple(kept))
         runner_up = ranked[1].score if len(ranked) > 1 else None
-        confidence = self.model.confidence(ranked[0].features, runner_up)
-        return Ranking(tuple(ranked[:limit]), confidence)
+        out_of_scope = excluded.score if excluded is not None else None
+        confidence = self.model.confidence(ranked[0].features, runner_up, out_of_scope)
+        return Ranking(tuple(ranked[:limit]), confidence, excluded, tuple(kept))
 
     def _informative(self, alternative: tuple[str, ...]) -> bool:
         return any(self.known(s) or self.known(fold(s)) for s in alternative)
@@ -200,9 +254,10 @@ class FigureRanker:
             1.0 / hit_rank if hit_rank else 0.0,
             _agreement(question.scope.years and figure.year, figure.year in question.scope.years),
             _agreement(question.wanted and figure.kind, figure.kind == question.wanted),
-            _agreement(question.measure, _measure_of(figure.unit) == question.measure),
+            _agreement(question.measure and item.measure, item.measure == question.measure),
             _sub_unit_fit(item, question),
             1.0 if figure.kind == "result" else 0.0,
+            _qualifier_fit(question.qualifiers, item.qualifiers),
         )
 
     def _prepared(self, terms: Sequence[TermGroup]) -> list[_Term]:
@@ -225,7 +280,6 @@ class FigureRanker:
             prepared.append(_Term(tuple(alternatives), term.weight))
         return prepared
 
-    @staticmethod
     @staticmethod
     def _coverage(terms: Sequence[_Term], item: _Indexed, field: str) -> tuple[float, float, float]:
         """(IDF-weighted share of the terms the field expresses, the least expressed of the
@@ -299,7 +353,17 @@ def _index(record: FigureRecord) -> _Indexed:
             pairs.add(fold(f"{a} {b}"))
     attributes = record.document.attributes
     places = {fold(p) for p in (attributes.province, attributes.district) if p}
-    return _Indexed(record, raw, folded, pairs, places, attributes.district is not None)
+    own = f"{record.indicator} {record.local}"
+    return _Indexed(
+        record,
+        raw,
+        folded,
+        pairs,
+        places,
+        attributes.district is not None,
+        _measure_of(record.figure.unit, own),
+        qualifier_numbers(own),
+    )
 
 
 def _in_scope(item: _Indexed, question: FigureQuestion) -> bool:
@@ -334,13 +398,28 @@ def _agreement(asked: object, agrees: bool) -> float:
     return 1.0 if agrees else -1.0
 
 
-def _measure_of(unit: str | None) -> str:
-    unit = unit or ""
-    if "%" in unit or "‰" in unit or "/" in unit:
-        return "rate"
-    if "đồng" in unit:
-        return "money"
-    return "count"
+def _measure_of(unit: str | None, label: str) -> Measure | None:
+    """A figure's kind of quantity from its unit; a bare number's from its label ("Tỷ lệ …" is a
+    rate); None when neither tells."""
+    if unit:
+        if "%" in unit or "‰" in unit or "/" in unit:
+            return "rate"
+        if "đồng" in unit:
+            return "money"
+        return "count"
+    return measure_in(fold(label))
+
+
+def _qualifier_fit(asked: frozenset[int], own: frozenset[int]) -> float:
+    """The share of the question's qualifying numbers in the figure's label; −1 when the label
+    has numbers of its own and none is asked ("mũi 4" for a question about "mũi 3"); 0 when
+    the question has none or the label says nothing."""
+    if not asked:
+        return 0.0
+    share = len(asked & own) / len(asked)
+    if share == 0.0 and own:
+        return -1.0
+    return share
 
 
 def _sub_unit_fit(item: _Indexed, question: FigureQuestion) -> float:

@@ -83,7 +83,7 @@ def detect_intent(question: str, places: int = 0) -> Intent:
     has_code = DOCUMENT_CODE.search(question) is not None
     asks_figure = FIGURE_CUES.search(folded) is not None
     if DOCUMENT_CUES.search(folded):
-        return "reference" if has_code else "document"
+        return "document"
     if LEGAL_BASIS_CUES.search(folded) and not (has_code and REFERENCE_CUES.search(folded)):
         return "legal_basis"
     if asks_figure and places >= 2 and COMPARISON_CUES.search(folded):

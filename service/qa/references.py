@@ -6,20 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from indexer.models import Document, Hit, Passage, Reference
+from indexer.references import TYPE_WORDS as DOCUMENT_TYPE_WORDS
 from indexer.scope import QueryScope
 from indexer.store.base import IndexStore
 from indexer.tokens import fold
 
 Span = tuple[Passage, int, int]  # passage, start, end (document offsets)
 
-TYPE_WORDS = {
-    "nghi quyet": "Nghị quyết",
-    "quyet dinh": "Quyết định",
-    "chi thi": "Chỉ thị",
-    "ke hoach": "Kế hoạch",
-    "chuong trinh": "Chương trình",
-    "thong tu": "Thông tư",
-    "nghi dinh": "Nghị định",
+# Type words a question may name, folded as the question is: the indexer's vocabulary, and the
+# English words for the types an English question asks about.
+TYPE_WORDS = {fold(word): doc_type for word, doc_type in DOCUMENT_TYPE_WORDS.items()} | {
     "resolution": "Nghị quyết",
     "decision": "Quyết định",
     "directive": "Chỉ thị",
@@ -62,9 +58,16 @@ class ReferenceAnswers:
         self, question: str, scope: QueryScope, hits: Sequence[Hit]
     ) -> tuple[Document, list[Reference], list[Span]] | None:
         folded = fold(question)
-        wanted_types = {name for key, name in TYPE_WORDS.items() if key in folded}
+        positions = sorted(
+            (folded.find(key), name) for key, name in TYPE_WORDS.items() if key in folded
+        )
+        named = list(dict.fromkeys(name for _, name in positions))
         wanted_issuers = [word for word in ISSUER_WORDS if word in folded]
         for document in self.documents_in_scope(scope, hits):
+            # "Kế hoạch … căn cứ những văn bản nào?": a first type naming the document itself
+            # is not the type of basis asked for
+            own = named[:1] == [document.attributes.doc_type]
+            wanted_types = set(named[1:] if own else named)
             bases = [r for r in self.store.references(doc_id=document.doc_id) if r.is_legal_basis]
             bases = _first_of_each(bases, lambda r: r.code)
             chosen = [r for r in bases if not wanted_types or r.doc_type in wanted_types]

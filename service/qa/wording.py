@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from indexer.models import Document, Figure, Passage, Reference
+from indexer.references import written_code
 from indexer.scope import QueryScope
 
 KIND_NAMES = {
@@ -27,7 +28,7 @@ def document_name(document: Document) -> str:
 
 
 def reference_name(reference: Reference) -> str:
-    name = f"{reference.doc_type} số {reference.code}"
+    name = f"{reference.doc_type} số {written_code(reference)}"
     if reference.date:
         name += f" ngày {'/'.join(reversed(reference.date.split('-')))}"
     if reference.issuer:
@@ -110,6 +111,43 @@ def reference(language: str, references: Sequence[Reference], citing: Sequence[D
     return text + f" Được trích dẫn/thực hiện bởi: {documents}."
 
 
+FIELD_NAMES = {
+    "vi": {
+        "number": "số hiệu",
+        "symbol": "ký hiệu",
+        "date": "ngày ban hành",
+        "issuer": "cơ quan ban hành",
+        "proposer": "theo đề nghị của",
+    },
+    "en": {
+        "number": "number",
+        "symbol": "symbol",
+        "date": "date",
+        "issuer": "issued by",
+        "proposer": "proposed by",
+    },
+}
+
+
+def identity(language: str, name: str, values: dict[str, str | None]) -> str:
+    """What a document's header says of the asked fields; a blank one is said to be blank."""
+    names = FIELD_NAMES["en" if language == "en" else "vi"]
+    blank = "not given (left blank in the document)" if language == "en" else "không ghi"
+    parts = "; ".join(f"{names[field]}: {value or blank}" for field, value in values.items())
+    return f"{name} — {parts}."
+
+
+def identity_not_given(language: str, name: str, values: dict[str, str | None]) -> str:
+    names = FIELD_NAMES["en" if language == "en" else "vi"]
+    fields = " / ".join(names[field] for field in values)
+    if language == "en":
+        return (
+            f"{name} does not give its {fields}: the document leaves them blank, so the "
+            "documents cannot answer this."
+        )
+    return f"{name} không ghi {fields} (văn bản để trống), nên tài liệu không trả lời được câu này."
+
+
 def according_to(language: str, document: Document, passage: Passage, quote: str) -> str:
     if language == "en":
         return (
@@ -129,21 +167,28 @@ def no_place(language: str, places: Sequence[str]) -> str:
     )
 
 
-def no_figure(language: str, scope: QueryScope) -> str:
+def no_figure(language: str, scope: QueryScope, elsewhere: str = "") -> str:
+    """`elsewhere`: what the documents give for another place or year, offered, not answered."""
     where = ", ".join(scope.places)
     when = ", ".join(str(y) for y in scope.years)
     if language == "en":
         asked = " for ".join(part for part in (where, when) if part)
-        return (
+        text = (
             f"No figure in the documents answers this{' for ' + asked if asked else ''}. "
             "The closest passages are cited below; a figure for another place or year is not "
             "given as the answer."
         )
+        return text + (
+            f" For another place or year the documents give: {elsewhere}" if elsewhere else ""
+        )
     asked = " ".join(part for part in (where, f"năm {when}" if when else "") if part)
-    return (
+    text = (
         f"Không tìm thấy số liệu trả lời câu hỏi này{(' cho ' + asked) if asked else ''} trong "
         "tài liệu. Các đoạn gần nhất được trích dẫn bên dưới; số liệu của địa phương hoặc năm "
         "khác không được dùng làm câu trả lời."
+    )
+    return text + (
+        f" Tài liệu có số liệu cho địa phương hoặc năm khác: {elsewhere}" if elsewhere else ""
     )
 
 

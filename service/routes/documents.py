@@ -1,14 +1,20 @@
-"""Look-ups: documents with their attributes, sections, legal bases, references and figures;
-which documents cite a code, whatever way it is typed; figure search."""
+"""Look-ups: documents with their attributes, identity, sections, legal bases, references and
+figures, and their original files; which documents cite a code, whatever way it is typed; figure
+search."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from typing import Annotated
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
 
-from indexer.models import Document, Figure, Reference
+from indexer.models import Document, DocumentAttributes, Figure, Reference
 from indexer.references import normalize_code
 from indexer.search import matching_documents
 from indexer.store.base import SearchFilters
@@ -17,6 +23,7 @@ from indexer.tokens import fold, syllables
 from service.cited_codes import CitedCode, cited_codes, usual_spelling, written_code
 from service.dependencies import get_engine
 from service.engine import Engine
+from service.errors import ApiError, ErrorCode, error_response
 from service.limits import echoed
 from service.lookup import resolve_codes
 from service.schemas import (
@@ -25,6 +32,7 @@ from service.schemas import (
     CitingDocument,
     CitingDocuments,
     DocumentDetail,
+    DocumentIdentity,
     DocumentList,
     DocumentSummary,
     FigureList,
@@ -32,31 +40,88 @@ from service.schemas import (
     ReferenceOut,
     SectionOut,
 )
+from service.settings import Settings
+from service.table_rows import document_tables
+from service.uploads import DocumentNotFound, find_document
 
 router = APIRouter()
 EngineDependency = Annotated[Engine, Depends(get_engine)]
 
+# How a document leaves its own number or day blank for the signer to fill in (seeds 000, 001):
+# "Số:   /KH-SYT", "Quyết định số   /QĐ-TTYT"; "ngày   tháng 01 năm 2025", "ngày   /   /2025".
+BLANK_NUMBER = re.compile(r"(?<!\w)(?i:số)[ \t]*:?[ \t]*/[ \t]*[A-ZĐ]")
+BLANK_DAY = re.compile(r"(?<!\w)ngày[ \t]*(?:tháng|/)")
+HEADER_CHARS = 3000  # where a document's own number and date are written
+
+OriginalType = Literal["pdf", "docx", "txt"]
+ORIGINAL_TYPES: dict[str, OriginalType] = {".pdf": "pdf", ".docx": "docx", ".txt": "txt"}
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attributes_out(attributes: DocumentAttributes) -> AttributesOut:
+    """Every attribute field, as the dataclass declares it (no list typed twice)."""
+    return AttributesOut(**asdict(attributes))
+
+
+def display_title(attributes: AttributesOut, doc_id: str) -> str:
+    """The document's title; without one, what it is, who issued it and where ("Báo cáo – Sở Y
+    tế tỉnh Hậu Giang"), never its file name; the id only when nothing at all is known."""
+    if attributes.title:
+        return attributes.title
+    parts = [p for p in (attributes.doc_type, attributes.issuing_body) if p]
+    issuer = (attributes.issuing_body or "").casefold()
+    parts += [
+        place
+        for place in (attributes.district, attributes.province)
+        if place and place.casefold() not in issuer
+    ]
+    return " – ".join(parts) or doc_id
+
+
+def left_blank(attributes: AttributesOut, text: str) -> list[Literal["number", "date"]]:
+    """The identity fields the document's head leaves blank to be filled in when signed."""
+    header = text[:HEADER_CHARS]
+    blank: list[Literal["number", "date"]] = []
+    if not attributes.number and BLANK_NUMBER.search(header):
+        blank.append("number")
+    if not attributes.issued_date and BLANK_DAY.search(header):
+        blank.append("date")
+    return blank
+
+
+def original_url(doc_id: str) -> str:
+    return f"/documents/{quote(doc_id, safe='')}/original"
+
+
+def document_identity(
+    document: Document, attributes: AttributesOut | None = None
+) -> DocumentIdentity:
+    attributes = attributes or attributes_out(document.attributes)
+    place = ", ".join(p for p in (attributes.district, attributes.province) if p)
+    return DocumentIdentity(
+        title=display_title(attributes, document.doc_id),
+        doc_type=attributes.doc_type,
+        number=attributes.number,
+        issuing_body=attributes.issuing_body,
+        place=place or None,
+        issued_date=attributes.issued_date,
+        left_blank=left_blank(attributes, document.text),
+        original_url=original_url(document.doc_id),
+        original_type=ORIGINAL_TYPES.get(Path(document.source).suffix.lower()),
+    )
+
 
 def summary(engine: Engine, document: Document) -> DocumentSummary:
     counts = engine.index.store.document_counts()
-    attributes = document.attributes
+    attributes = attributes_out(document.attributes)
     return DocumentSummary(
         doc_id=document.doc_id,
         source=document.source,
-        attributes=AttributesOut(
-            doc_type=attributes.doc_type,
-            number=attributes.number,
-            issuing_body=attributes.issuing_body,
-            issued_date=attributes.issued_date,
-            signer=attributes.signer,
-            province=attributes.province,
-            district=attributes.district,
-            plan_years=list(attributes.plan_years),
-            title=attributes.title,
-        ),
+        attributes=attributes,
         passages=counts["passages"].get(document.doc_id, 0),
         figures=counts["figures"].get(document.doc_id, 0),
         references=counts["references"].get(document.doc_id, 0),
+        identity=document_identity(document, attributes),
     )
 
 
@@ -141,6 +206,73 @@ def document_detail(doc_id: str, engine: EngineDependency) -> DocumentDetail:
         other_references=[cited_code_out(engine, c) for c in grouped if not c.is_legal_basis],
         references_made=[reference_out(engine, r) for r in references],
         figures_found=[figure_record(f) for f in store.figures(doc_id=doc_id)],
+        tables=document_tables(store, doc_id),
+    )
+
+
+def _text_media_type(path: Path) -> str:
+    """The charset the indexer read the file in (indexer/load.py tries these, in this order)."""
+    data = path.read_bytes()
+    for encoding, charset in (("utf-8-sig", "utf-8"), ("utf-16", "utf-16")):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return f"text/plain; charset={charset}"
+    return "text/plain; charset=windows-1258"
+
+
+def _no_original(doc_id: str) -> JSONResponse:
+    return error_response(
+        ApiError(
+            404,
+            ErrorCode.NOT_FOUND,
+            f"no original file for document {echoed(doc_id)!r}: see /api/documents",
+        )
+    )
+
+
+@router.get(
+    "/documents/{doc_id}/original",
+    response_class=FileResponse,
+    response_model=None,
+    responses={
+        200: {
+            "content": {"application/pdf": {}, "text/plain": {}, DOCX_MEDIA_TYPE: {}},
+            "description": "the stored file; a PDF or text file is shown in the browser (inline)",
+        },
+        404: {"description": "no such document, or its file is no longer in the corpus"},
+    },
+)
+def original_file(
+    doc_id: str, request: Request, engine: EngineDependency
+) -> FileResponse | JSONResponse:
+    """The document's file as stored in the corpus folder (an upload as it was sent). The id is
+    only compared with the corpus files' ids, never used as a path, and a file that resolves
+    outside the corpus folder (a symbolic link) is not served."""
+    settings: Settings = request.app.state.settings
+    if engine.index.store.document(doc_id) is None:
+        return _no_original(doc_id)
+    try:
+        path = find_document(settings.corpus_dir, doc_id)
+    except (DocumentNotFound, OSError, ValueError):
+        return _no_original(doc_id)
+    resolved = path.resolve()
+    kind = ORIGINAL_TYPES.get(resolved.suffix.lower())
+    if kind is None or not resolved.is_relative_to(settings.corpus_dir.resolve()):
+        return _no_original(doc_id)
+    if kind == "pdf":
+        media_type = "application/pdf"
+    elif kind == "txt":
+        media_type = _text_media_type(resolved)
+    else:
+        media_type = DOCX_MEDIA_TYPE
+    return FileResponse(
+        resolved,
+        media_type=media_type,
+        filename=path.name,
+        # the browser's own PDF viewer and text view; a DOCX is a download
+        content_disposition_type="attachment" if kind == "docx" else "inline",
     )
 
 

@@ -1,17 +1,28 @@
-"""POST /api/feedback: an official's thumbs up/down on an answer; GET lists and exports them, a
-page at a time, for reviewers only (they hold what officials asked)."""
+"""POST /api/feedback: an official's thumbs up/down on an answer, stored on the click with the
+conversation's earlier turns; PATCH /api/feedback/{id} changes the rating or adds a comment (with
+the edit key the POST gave). GET lists and exports them, a page at a time, for reviewers only
+(they hold what officials asked)."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from service.auth import require_reviewer
 from service.dependencies import get_feedback_store
-from service.feedback import Feedback, FeedbackStore
-from service.schemas import FeedbackCreated, FeedbackIn, FeedbackList, FeedbackOut
+from service.errors import ApiError, ErrorCode
+from service.feedback import Feedback, FeedbackStore, FeedbackTurn
+from service.schemas import (
+    FeedbackChange,
+    FeedbackChanged,
+    FeedbackCreated,
+    FeedbackIn,
+    FeedbackList,
+    FeedbackOut,
+    HistoryTurn,
+)
 
 router = APIRouter()
 StoreDependency = Annotated[FeedbackStore, Depends(get_feedback_store)]
@@ -33,25 +44,58 @@ def feedback_out(feedback: Feedback) -> FeedbackOut:
         citations=list(feedback.citations),
         rating=feedback.rating,
         comment=feedback.comment,
+        history=[HistoryTurn(role=turn.role, content=turn.content) for turn in feedback.history],
+        updated_at=feedback.updated_at,
     )
+
+
+def comment_of(text: str | None) -> str | None:
+    return (text or "").strip() or None
 
 
 @router.post(
     "/api/feedback",
     status_code=201,
     response_model=FeedbackCreated,
-    responses={429: {"description": "too much feedback from this address; see Retry-After"}},
+    responses={429: {"description": "too much feedback from this browser; see Retry-After"}},
 )
 def add_feedback(request: FeedbackIn, store: StoreDependency) -> FeedbackCreated:
-    comment = (request.comment or "").strip() or None
     feedback = store.add(
         question=request.question,
         answer=request.answer,
         citations=request.citations,
         rating=request.rating,
-        comment=comment,
+        comment=comment_of(request.comment),
+        history=[FeedbackTurn(turn.role, turn.content) for turn in request.history],
     )
-    return FeedbackCreated(id=feedback.id)
+    return FeedbackCreated(id=feedback.id, edit_key=feedback.edit_key or "")
+
+
+@router.patch(
+    "/api/feedback/{feedback_id}",
+    response_model=FeedbackChanged,
+    responses={404: {"description": "no feedback with this id and edit key (`not_found`)"}},
+)
+def change_feedback(
+    change: FeedbackChange,
+    store: StoreDependency,
+    feedback_id: Annotated[int, Path(ge=1, le=2**62)],
+) -> FeedbackChanged:
+    fields = change.model_fields_set
+    changes: dict[str, object] = {}
+    if "rating" in fields and change.rating is not None:
+        changes["rating"] = change.rating
+    if "comment" in fields:
+        changes["comment"] = comment_of(change.comment)
+    feedback = store.update(feedback_id, change.edit_key, **changes)
+    if feedback is None:  # the same answer for a wrong key: ids are not secret, keys are
+        raise ApiError(404, ErrorCode.NOT_FOUND, "no feedback with this id and edit key")
+    return FeedbackChanged(
+        id=feedback.id,
+        rating=feedback.rating,
+        comment=feedback.comment,
+        updated_at=feedback.updated_at,
+    )
 
 
 @router.get(

@@ -8,7 +8,6 @@ page by web/static/upload.js from POST /api/documents and GET /api/jobs/{id}."""
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +16,6 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,9 +26,16 @@ from service.cited_codes import usual_spelling
 from service.dependencies import get_engine
 from service.document_view import cited_span, contents, text_runs
 from service.engine import Engine
+from service.errors import error_response
 from service.limits import MAX_QUESTION_CHARS
 from service.routes import documents
-from service.schemas import AttributesOut, CitedCodeOut, DocumentSummary, ReferenceOut
+from service.schemas import (
+    CitedCodeOut,
+    DocumentDetail,
+    DocumentIdentity,
+    DocumentSummary,
+    ReferenceOut,
+)
 from service.settings import Settings
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "web"
@@ -88,11 +93,15 @@ def not_found_page(request: Request) -> HTMLResponse:
 
 
 async def html_not_found(request: Request, error: StarletteHTTPException) -> Response:
-    """A page for a person who followed a bad link; the API keeps its JSON errors."""
+    """A page for a person who followed a bad link; the API keeps its JSON errors, each with its
+    code (service/errors.py), and so do original files (/documents/{id}/original)."""
     path = request.url.path
-    if error.status_code == 404 and not path.startswith(("/api/", "/static/")):
+    api = path.startswith(("/api/", "/static/")) or (
+        path.startswith("/documents/") and path.endswith("/original")
+    )
+    if error.status_code == 404 and not api:
         return not_found_page(request)
-    return await http_exception_handler(request, error)
+    return error_response(error)
 
 
 def parse_int(text: str | None) -> int | None:
@@ -110,63 +119,49 @@ def display_date(iso_date: str | None) -> str | None:
     return "/".join(reversed(iso_date.split("-")))
 
 
-def display_title(summary: DocumentSummary) -> str:
-    """The document's title; without one, what it is, who issued it and where ("Báo cáo – Sở Y
-    tế tỉnh Hậu Giang"), never its file name; the id only when nothing at all is known."""
-    attributes = summary.attributes
-    if attributes.title:
-        return attributes.title
-    parts = [p for p in (attributes.doc_type, attributes.issuing_body) if p]
-    issuer = (attributes.issuing_body or "").casefold()
-    parts += [
-        place
-        for place in (attributes.district, attributes.province)
-        if place and place.casefold() not in issuer
-    ]
-    return " – ".join(parts) or summary.doc_id
-
-
-# How a document leaves its own number or day blank for the signer to fill in (seeds 000, 001):
-# "Số:   /KH-SYT", "Quyết định số   /QĐ-TTYT"; "ngày   tháng 01 năm 2025", "ngày   /   /2025".
-BLANK_NUMBER = re.compile(r"(?<!\w)(?i:số)[ \t]*:?[ \t]*/[ \t]*[A-ZĐ]")
-BLANK_DAY = re.compile(r"(?<!\w)ngày[ \t]*(?:tháng|/)")
-HEADER_CHARS = 3000  # where a document's own number and date are written
-
-
 @dataclass(frozen=True)
 class AttributeRow:
     label_key: str  # an interface string
     value: str | None
-    blank: bool = False  # the document leaves it blank: "không ghi", not "không rõ"
+    # The interface string shown without a value: "not_written" where the document leaves the
+    # field blank, "not_stated" for a number, date or issuer its text does not give, "unknown".
+    missing_key: str = "unknown"
+    href: str | None = None  # the value links here
 
 
-def identity_rows(attributes: AttributesOut, text: str) -> list[AttributeRow]:
-    """The number and date rows, each blank where the document itself leaves it blank."""
-    header = text[:HEADER_CHARS]
-    date = display_date(attributes.issued_date)
+IDENTITY_FIELDS = {"number": "attr_number", "date": "attr_date", "issuer": "attr_issuer"}
+
+
+def identity_rows(identity: DocumentIdentity) -> list[AttributeRow]:
+    """Number, date and issuer: each as found, or "không ghi" (blank or not stated)."""
+    values = {
+        "number": identity.number,
+        "date": display_date(identity.issued_date),
+        "issuer": identity.issuing_body,
+    }
     return [
         AttributeRow(
-            "attr_number",
-            attributes.number,
-            blank=not attributes.number and BLANK_NUMBER.search(header) is not None,
-        ),
-        AttributeRow("attr_date", date, blank=not date and BLANK_DAY.search(header) is not None),
+            label_key,
+            values[field],
+            missing_key="not_written" if field in identity.left_blank else "not_stated",
+        )
+        for field, label_key in IDENTITY_FIELDS.items()
     ]
 
 
-def attribute_rows(attributes: AttributesOut, source: str, text: str) -> list[AttributeRow]:
-    place = ", ".join(p for p in (attributes.district, attributes.province) if p)
+def attribute_rows(detail: DocumentDetail) -> list[AttributeRow]:
+    attributes = detail.attributes
     years = ", ".join(str(year) for year in attributes.plan_years)
-    number, date = identity_rows(attributes, text)
+    number, date, issuer = identity_rows(detail.identity)
     return [
         number,
         AttributeRow("attr_type", attributes.doc_type),
-        AttributeRow("attr_issuer", attributes.issuing_body),
+        issuer,
         date,
         AttributeRow("attr_signer", attributes.signer),
-        AttributeRow("attr_place", place or None),
+        AttributeRow("attr_place", detail.identity.place),
         AttributeRow("attr_years", years or None),
-        AttributeRow("attr_source", source),
+        AttributeRow("attr_source", detail.source, href=detail.identity.original_url),
     ]
 
 
@@ -223,17 +218,37 @@ def frequent_codes(engine: Engine) -> list[FrequentCode]:
     ]
 
 
-def document_text(engine: Engine, doc_id: str) -> str:
-    document = engine.index.store.document(doc_id)
-    return document.text if document is not None else ""
+@dataclass(frozen=True)
+class DocumentOption:
+    doc_id: str
+    title: str
+
+
+# The page gives up on an answer a little after the server would have (its 503 at the time
+# budget), so a server that never answers cannot keep the page waiting forever.
+CLIENT_TIMEOUT_MARGIN_SECONDS = 5
 
 
 @router.get("/", response_class=HTMLResponse)
-def chat_page(request: Request, q: str = "") -> HTMLResponse:
+def chat_page(request: Request, engine: EngineDependency, q: str = "") -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    listed = documents.list_documents(engine, place=None, year=None, type=None).documents
     return render(
         request,
         "chat.html",
-        {"active": "chat", "question": q[:MAX_QUESTION_CHARS], "examples": EXAMPLE_KEYS},
+        {
+            "active": "chat",
+            "question": q[:MAX_QUESTION_CHARS],
+            "examples": EXAMPLE_KEYS,
+            # the chat's filters, sent as `filters` with each question (AskFilters)
+            "options": filter_options(engine.index.store.documents()),
+            "document_options": sorted(
+                (DocumentOption(d.doc_id, d.identity.title) for d in listed),
+                key=lambda option: option.title.casefold(),
+            ),
+            "timeout_ms": round((settings.request_seconds + CLIENT_TIMEOUT_MARGIN_SECONDS) * 1000),
+            "feedback_max_bytes": settings.max_feedback_body_bytes,
+        },
     )
 
 
@@ -255,8 +270,7 @@ def documents_page(
         {
             "active": "documents",
             "documents": [
-                (d, display_title(d), identity_rows(d.attributes, document_text(engine, d.doc_id)))
-                for d in listed.documents
+                (d, d.identity.title, identity_rows(d.identity)) for d in listed.documents
             ],
             "options": filter_options(engine.index.store.documents()),
             "place": place or "",
@@ -288,8 +302,9 @@ def document_page(
         {
             "active": "documents",
             "document": detail,
-            "title": display_title(detail),
-            "attributes": attribute_rows(detail.attributes, detail.source, detail.text),
+            "title": detail.identity.title,
+            "identity": detail.identity,
+            "attributes": attribute_rows(detail),
             "contents": contents([(s.heading, s.path, s.start) for s in detail.sections]),
             "runs": text_runs(detail.text, [s.start for s in detail.sections], cited),
             "cited": cited is not None,
@@ -319,7 +334,7 @@ def references_page(request: Request, engine: EngineDependency, code: str = "") 
                 citing=[
                     CitingDocument(
                         summary=entry.document,
-                        title=display_title(entry.document),
+                        title=entry.document.identity.title,
                         citation=entry.citation,
                     )
                     for entry in cited.citing

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from indexer.models import Hit
 from indexer.store.base import SearchFilters
 from service.dependencies import get_engine, get_request_workers, get_settings
 from service.engine import Engine
+from service.errors import ApiError, ErrorCode
 from service.limits import MAX_SEARCH_CHARS, bound_question
 from service.schemas import SearchResponse, SearchResult
 from service.settings import Settings
@@ -17,17 +18,28 @@ from service.time_budget import RequestWorkers
 
 router = APIRouter()
 BUDGET_RESPONSES: dict[int | str, dict[str, object]] = {
-    429: {"description": "too many requests from this address; see Retry-After"},
-    503: {"description": "over the time budget (HEALTHQA_REQUEST_SECONDS); abandoned"},
+    429: {
+        "description": "too many requests from this browser, token or address (`code`: "
+        "rate_limited per minute, daily_limit per day); see Retry-After"
+    },
+    503: {"description": "over the time budget (HEALTHQA_REQUEST_SECONDS); abandoned (timeout)"},
 }
 
 
 def clean_question(text: str, limit: int) -> str:
     stripped = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t").strip()
     if not stripped:
-        raise HTTPException(422, "the question is empty: type a few words to search for")
+        raise ApiError(
+            422, ErrorCode.QUESTION_EMPTY, "the question is empty: type a few words to search for"
+        )
     if len(text) > limit:
-        raise HTTPException(422, f"the question is {len(text)} characters; the limit is {limit}")
+        raise ApiError(
+            422,
+            ErrorCode.QUESTION_TOO_LONG,
+            f"the question is {len(text)} characters; the limit is {limit}",
+            length=len(text),
+            limit=limit,
+        )
     return stripped
 
 

@@ -3,10 +3,12 @@ and the abstention threshold is the best sweep over observed confidences."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from eval.dataset import EvalItem, ExpectedFigure
-from eval.fit_ranker import Example, best_threshold, cross_validate, fit
+from eval.fit_ranker import Example, best_threshold, cross_validate, fit, year_counterfactuals
 from service.qa.figure_ranker import FEATURES
 
 
@@ -55,3 +57,24 @@ def test_cross_validation_scores_each_document_on_weights_fitted_without_it():
     report = cross_validate(examples)
     assert [f.fold for f in report.folds] == ["d0", "d1", "d2", "d3", "d4"]
     assert all(f.figure_accuracy == 1.0 for f in report.folds)
+
+
+def test_year_counterfactuals_ask_an_uncovered_year_and_are_unanswerable():
+    asked = EvalItem(
+        item_id="a",
+        question="Số ca mắc năm 2023 của tỉnh?",
+        turns=("Số ca mắc năm 2023 của tỉnh?",),
+        evidence=("e",),
+        answer=ExpectedFigure(5.0, None),
+        answerable=True,
+    )
+    since = replace(
+        asked, item_id="s", question="Cases since July 2021?", turns=("Cases since July 2021?",)
+    )
+    no_year = replace(asked, item_id="n", question="Số ca mắc?", turns=("Số ca mắc?",))
+
+    made = year_counterfactuals([asked, since, no_year], 2019)
+
+    assert [m.item_id for m in made] == ["a~2019"]
+    assert made[0].question == "Số ca mắc năm 2019 của tỉnh?"
+    assert made[0].answer is None and not made[0].answerable

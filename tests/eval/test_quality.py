@@ -17,12 +17,12 @@ from eval.retrieval import evaluate_retrieval
 # kind → lowest first-figure accuracy accepted
 FIGURE_FLOORS = {
     "untyped": 0.80,
-    "figure": 0.55,
-    "abbreviation-colloquial": 0.65,
-    "english": 0.60,
-    "plan-vs-actual": 0.50,
-    "scope-trap": 0.60,
-    "follow-up": 0.50,
+    "figure": 0.60,
+    "abbreviation-colloquial": 0.75,
+    "english": 0.70,
+    "plan-vs-actual": 0.75,
+    "scope-trap": 0.75,
+    "follow-up": 0.60,
 }
 
 
@@ -50,14 +50,15 @@ def test_hybrid_retrieval_meets_the_recall_floors(hybrid):
 
 
 def test_first_figures_meet_the_floor_of_every_kind(answers):
-    assert answers.group("all").figure_accuracy >= 0.68
+    assert answers.group("all").figure_accuracy >= 0.75
     for kind, floor in FIGURE_FLOORS.items():
         assert answers.kind(kind).figure_accuracy >= floor, kind
 
 
 def test_answerability_is_right_and_scope_traps_are_not_taken(answers):
-    assert answers.group("all").answerability_right >= 0.88
+    assert answers.group("all").answerability_right >= 0.95
     assert answers.kind("untyped").answerability_right >= 0.95
+    assert answers.kind("unanswerable").answerability_right >= 0.8
     assert answers.kind("scope-trap").trap_rate <= 0.1
 
 
@@ -65,7 +66,7 @@ def test_lists_comparisons_and_documents_mention_what_they_must(answers):
     assert answers.group("all").must_mention_recall >= 0.85
     assert answers.kind("signer-date-issuer").must_mention_recall >= 0.9
     assert answers.kind("cross-document").cross_document_accuracy >= 0.5
-    assert answers.kind("plan-vs-actual").plan_vs_actual_accuracy >= 0.5
+    assert answers.kind("plan-vs-actual").plan_vs_actual_accuracy >= 0.75
 
 
 def test_first_citations_support_the_original_questions(answers):

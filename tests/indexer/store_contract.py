@@ -10,7 +10,16 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from indexer.models import Document, DocumentAttributes, Figure, Passage, Reference
+from indexer.models import (
+    Document,
+    DocumentAttributes,
+    Figure,
+    Passage,
+    Reference,
+    Table,
+    TableCell,
+    TableRow,
+)
 from indexer.store.base import IndexStore, IndexWriter, LexicalQuery
 from indexer.tokens import LexicalFields, lexical_fields
 
@@ -29,6 +38,7 @@ class StoreCorpus:
     references: dict[str, tuple[Reference, ...]]
     names: dict[str, tuple[str, int]]
     vectors: np.ndarray  # one row per passage, documents in order
+    tables: dict[str, tuple[Table, ...]]
 
     def all_passages(self) -> list[Passage]:
         return [p for document in self.documents for p in self.passages[document.doc_id]]
@@ -173,6 +183,35 @@ def build_store_corpus(embedder) -> StoreCorpus:
             ),
         ),
     }
+    target_row = plan_passages[2]  # "Trạm y tế xã đạt chuẩn quốc gia 100%"
+    value_start = target_row.start + target_row.text.index("100%")
+    tables = {
+        PLAN: (
+            Table(
+                doc_id=PLAN,
+                start=target_row.start,
+                end=target_row.end,
+                title="1. Chỉ tiêu",
+                headers=("Chỉ tiêu", "Năm 2025"),
+                column_kinds=("label", "value"),
+                rows=(
+                    TableRow(
+                        start=target_row.start,
+                        end=target_row.end,
+                        cells=(
+                            TableCell(
+                                "Trạm y tế xã đạt chuẩn quốc gia",
+                                target_row.start,
+                                value_start - 1,
+                            ),
+                            TableCell("100%", value_start, value_start + 4),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        REPORT: (),
+    }
     documents = (plan, report)
     all_passages = [p for d in documents for p in passages[d.doc_id]]
     return StoreCorpus(
@@ -186,6 +225,7 @@ def build_store_corpus(embedder) -> StoreCorpus:
         references=references,
         names={"can duoc": ("Cần Đước", 3), "long an": ("Long An", 2)},
         vectors=embedder.embed_passages([p.text for p in all_passages]),
+        tables=tables,
     )
 
 
@@ -378,6 +418,22 @@ class StoreContract:
         assert flags == {"25-CT/TW": True, "338/QĐ-UBND": False}
         assert all(isinstance(flag, bool) for flag in flags.values())
 
+    # tables
+
+    def test_tables_round_trip(self, store, store_corpus):
+        assert store.tables(doc_id=PLAN) == list(store_corpus.tables[PLAN])
+        assert store.tables(doc_id=REPORT) == []
+        assert store.tables() == list(store_corpus.tables[PLAN])
+        assert store.tables(doc_id="khong-co") == []
+
+    def test_table_cells_point_at_their_text(self, store):
+        for table in store.tables():
+            document = store.document(table.doc_id)
+            for row in table.rows:
+                assert len(row.cells) == len(table.headers)
+                for cell in row.cells:
+                    assert document.text[cell.start : cell.end] == cell.text
+
 
 def write_store(writer: IndexWriter, corpus: StoreCorpus) -> None:
     """Everything in `corpus` through a backend's writer, finished."""
@@ -389,6 +445,7 @@ def write_store(writer: IndexWriter, corpus: StoreCorpus) -> None:
             corpus.lexical[doc_id],
             corpus.figures[doc_id],
             corpus.references[doc_id],
+            tables=corpus.tables[doc_id],
         )
     writer.add_names(corpus.names)
     writer.finish(corpus.vectors)

@@ -88,6 +88,23 @@ class TestPostgresStore(StoreContract):
     def test_a_build_is_a_schema_of_its_own(self, store):
         assert store.build_id.startswith("build_")
 
+    def test_a_build_made_before_tables_were_stored_reads_as_having_none(
+        self, postgres_url, store_corpus, tmp_path_factory
+    ):
+        # the service answers from such a build while it indexes the corpus again
+        url = new_database(postgres_url, "before_tables")
+        location = PostgresLocation(url, tmp_path_factory.mktemp("before-tables-index"))
+        writer = location.new_writer(store_corpus.vectors.shape[1])
+        write_store(writer, store_corpus)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP TABLE "{writer.build_id}"."tables"')
+        store = PostgresStore(url, writer.build_id)
+        try:
+            assert store.tables() == []
+            assert store.tables(doc_id="ke-hoach-bhyt") == []
+        finally:
+            store.close()
+
 
 def test_pgvector_really_works_in_the_test_server(postgres_url):
     url = new_database(postgres_url, "vectors")

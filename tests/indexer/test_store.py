@@ -1,5 +1,7 @@
 """The embedded store (SQLite + FAISS) keeps the store contract, and what only it does."""
 
+import sqlite3
+
 import numpy as np
 import pytest
 
@@ -49,3 +51,17 @@ class TestSqliteFaissStore(StoreContract):
 
     def test_database_file_is_sqlite(self, store):
         assert (store.directory / DATABASE_FILE).read_bytes()[:16] == b"SQLite format 3\x00"
+
+    def test_a_build_made_before_tables_were_stored_reads_as_having_none(
+        self, tmp_path, store_corpus
+    ):
+        # the service answers from such a build while it indexes the corpus again
+        write_sqlite_faiss(tmp_path / "build", store_corpus)
+        database = sqlite3.connect(tmp_path / "build" / DATABASE_FILE)
+        database.execute('DROP TABLE "tables"')
+        database.commit()
+        database.close()
+        store = SqliteFaissStore(tmp_path / "build")
+        assert store.tables() == []
+        assert store.tables(doc_id=PLAN) == []
+        store.close()

@@ -33,6 +33,30 @@ export function t(key) {
   return table && Object.hasOwn(table, key) ? table[key] : key;
 }
 
+// t(key) with {name} placeholders filled from `values` (numbers in the interface's own way).
+export function format(key, values = {}) {
+  const locale = current === "vi" ? "vi-VN" : "en-US";
+  return t(key).replace(/\{(\w+)\}/g, (placeholder, name) => {
+    if (!Object.hasOwn(values, name)) return placeholder;
+    const value = values[name];
+    return typeof value === "number" ? new Intl.NumberFormat(locale).format(value) : String(value);
+  });
+}
+
+// A date and time as the interface writes them: 25/06/2025 14:03 (vi), 06/25/2025, 2:03 PM (en).
+export function formatDateTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const locale = current === "vi" ? "vi-VN" : "en-US";
+  return new Intl.DateTimeFormat(locale, {
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(date);
+}
+
 export function applyStrings(root) {
   const all = (selector) => {
     const found = Array.from(root.querySelectorAll(selector));

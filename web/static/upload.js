@@ -273,7 +273,8 @@ async function remove(docId, title) {
 function renderItem(summary, newDocId) {
   const node = document.getElementById("managed-item-template").content.firstElementChild.cloneNode(true);
   applyStrings(node);
-  const title = summary.attributes.title || summary.source;
+  // its title, else type – issuer – place (the API's identity): never its file name
+  const title = (summary.identity && summary.identity.title) || summary.attributes.title || summary.source;
   const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
   const link = slot("link");
   link.href = `/documents/${encodeURIComponent(summary.doc_id)}`;

@@ -60,3 +60,9 @@ def test_an_english_follow_up_keeps_the_indicator_and_place(client):
 def test_a_question_typed_with_shorthand_and_initials_is_understood(client):
     body = ask(client, "HG TH 2023 tổng số lần khám bệnh là bn?")
     assert body["answerable"] and body["figures"][0]["scope"] == "Hậu Giang"
+
+
+def test_a_year_the_documents_do_not_report_is_declined_and_the_reported_year_offered(client):
+    body = ask(client, "Số ca mắc tay chân miệng năm 2024 của Hậu Giang là bao nhiêu?")
+    assert not body["answerable"] and body["figures"] == []
+    assert "2023" in body["answer"] and "1.803" in body["answer"]

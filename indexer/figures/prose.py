@@ -1,0 +1,156 @@
+"""Figures in running text: the clause and sentence around each number, and which numbers are
+changes or parts of a name rather than levels."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.figures.context import figure_scope, prose_kind, prose_year
+from indexer.figures.drafts import Defaults, Draft
+from indexer.figures.labels import BULLET, LOOK_BACK_CHARS, prose_label
+from indexer.figures.non_figures import UPPER
+from indexer.figures.numbers import MEASURE_UNITS, FoundNumber, figure_numbers
+from indexer.figures.parentheses import opening_paren
+
+# A change against an earlier period, not a level: "tăng 25,56% so với cùng kỳ",
+# "giảm 559 ca so với cùng kỳ", "tăng so cùng kỳ 15%".
+CHANGE_WORD = re.compile(r"\b(?:tăng|giảm)\b", re.IGNORECASE)
+CHANGE_REFERENCE = re.compile(
+    r"\b(?:so(?: với)?|với)(?: cùng kỳ| năm trước| kỳ trước)\b|\bso với\b"
+)
+# A clause that is the name of a programme, strategy or plan; a number in it is part of the name.
+PROGRAMME_NAME = re.compile(
+    rf"^\s*(?:Chương trình|Chiến lược|Đề án|Dự án|Kế hoạch|Nghị quyết|Quyết định|Chỉ thị)"
+    rf"(?:\s+[{UPPER}]?[^\s,;:.()]*)*\s*$"
+)
+CLAUSE_END = re.compile(r"[;.(](?:\s|$)|[;(]")
+SENTENCE_END = re.compile(r"\.(?:\s|$)")
+# Where a label stops, looking back from a number: "Tỷ lệ bảo hiểm y tế toàn dân: 95%",
+# "…1.301.213, tăng …", "(KH 9,3)".
+BOUNDARY_CHARS = ";:,()\n"
+# Between two figures with no punctuation, where the second one's words begin: "… 141,09% và TYT
+# đạt 105,36%", "13 cơ sở với số tiền là 43,45 triệu đồng", "159/160 tỷ đạt 99%".
+GAP_STOP = re.compile(
+    r"\s(?=(?:và|với|tăng|giảm|so với|so cùng|trong đó)\b)"
+    r"|\s(?=(?:đạt|chiếm|là|bằng)(?:\s+tỷ lệ)?\s+[<>≤≥]?\s?\d)",
+    re.IGNORECASE,
+)
+
+
+def prose_figures(
+    text: str,
+    line_start: int,
+    line_end: int,
+    previous_line: str,
+    section: tuple[str, ...],
+    defaults: Defaults,
+) -> list[Draft]:
+    """The figures of a stretch of running text, with labels, kinds, years and scopes."""
+    numbers = figure_numbers(text, line_start, line_end, previous_line)
+    drafts: list[Draft] = []
+    done: list[Draft] = []  # figures so far in the line, which later ones may refer back to
+    for index, number in enumerate(numbers):
+        previous = numbers[index - 1] if index else None
+        following = numbers[index + 1].start if index + 1 < len(numbers) else line_end
+        region_start, boundary = _clause_start(text, line_start, number.start, previous, numbers)
+        before = text[region_start : number.start]
+        if CHANGE_WORD.search(before) and CHANGE_REFERENCE.search(
+            text[region_start : _clause_end(text, number.end, line_end)]
+        ):
+            continue  # a change against an earlier period is not a level
+        if (number.unit is None or number.unit == "ngày") and PROGRAMME_NAME.match(
+            BULLET.sub("", before)
+        ):
+            continue  # part of a name: "Chương trình Chăm sóc dinh dưỡng 1000 ngày đầu đời"
+        label, parent = prose_label(
+            text, line_start, line_end, number, before, region_start, boundary, done, following
+        )
+        if not label:
+            continue
+        sentence_start, sentence_end = _sentence(text, line_start, line_end, number.start)
+        draft = Draft(
+            number=number,
+            label=label,
+            kind=prose_kind(
+                before,
+                boundary,
+                text[max(sentence_start, number.start - LOOK_BACK_CHARS) : number.start],
+                parent,
+                section,
+                defaults,
+            ),
+            year=prose_year(
+                text,
+                *_sentence(text, line_start, line_end, number.start, ",;:"),
+                number,
+                section,
+                defaults,
+            ),
+            scope=figure_scope(label, section, defaults),
+        )
+        done.append(draft)
+        drafts.append(draft)
+    return drafts
+
+
+def _clause_start(
+    text: str,
+    line_start: int,
+    position: int,
+    previous: FoundNumber | None,
+    numbers: list[FoundNumber],
+) -> tuple[int, str]:
+    """Where the clause holding a number begins, and what ends the one before it.
+
+    A parenthetical without figures belongs to the label ("tỷ số giới tính khi sinh (bé trai/100
+    bé gái) là 107/100"). Right after another figure the clause begins where that figure's own
+    words stop ("13 cơ sở với số tiền là 43,45 triệu đồng"), or it is "figure" when no such stop
+    comes.
+    """
+    floor = line_start
+    if previous is not None and previous.end > floor:
+        floor = previous.end
+    index = position - 1
+    while index >= floor:
+        char = text[index]
+        if char == ")":
+            opening = opening_paren(text, floor, index)
+            if opening is not None and not any(
+                opening < n.start and n.end <= index for n in numbers
+            ):
+                index = opening - 1
+                continue
+        if char in BOUNDARY_CHARS or (char == "." and text[index + 1 : index + 2] in (" ", "\n")):
+            if char == "\n" and text[index - 1 : index] == ":":
+                return index + 1, ":"  # "Số hồ sơ giải quyết sớm hạn:" then "1117 hồ sơ"
+            return index + 1, char
+        index -= 1
+    if previous is not None and floor == previous.end:
+        if previous.unit_is_word and (previous.unit or "").split("/")[0] in MEASURE_UNITS:
+            return floor, "stop"  # "kết dư 2,5 tỷ đơn vị tạm chi tết cho nhân viên 0,5 tỷ"
+        stop = GAP_STOP.search(text, floor, position)
+        if stop is not None:
+            return stop.end(), "stop"
+        return floor, "figure"
+    return floor, "line"
+
+
+def _clause_end(text: str, position: int, line_end: int) -> int:
+    match = CLAUSE_END.search(text, position, line_end)
+    return match.start() if match else line_end
+
+
+def _sentence(
+    text: str, line_start: int, line_end: int, position: int, over: str = ",;"
+) -> tuple[int, int]:
+    """The sentence around a position; it goes back over a line break after "," or ";"
+    ("Phấn đấu đến năm 2030, trên 95% …;" then "100% người có nguy cơ cao …"), and for a year
+    also after an introducing colon ("* Tình hình cung ứng năm 2023:")."""
+    start = line_start
+    while start > 0 and text[start - 1] == "\n" and text[max(0, start - 2)] in over:
+        previous_start = text.rfind("\n", 0, start - 1) + 1
+        start = previous_start
+    for match in SENTENCE_END.finditer(text, start, position):
+        start = match.end()
+    end_match = SENTENCE_END.search(text, position, line_end)
+    return start, end_match.start() if end_match else line_end
