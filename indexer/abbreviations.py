@@ -43,7 +43,7 @@ def expansions(text: str) -> list[str]:
 
 
 def expand_shorthand(question: str) -> str:
-    """The question with chat shorthand written out ("bn ca" → "bao nhiêu ca", "5-11t" →
+    """The question with chat shorthand written out ("bn liều" → "bao nhiêu liều", "5-11t" →
     "5-11 tuổi"); abbreviations that documents use are left as written."""
     table = shorthand()
 

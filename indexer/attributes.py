@@ -32,25 +32,25 @@ _UPPER_TYPES = "|".join(
     "[ ]+".join(map(re.escape, word.upper().split()))
     for word in sorted(TYPE_WORDS, key=len, reverse=True)
 )
-# The title block's type line: "QUYẾT ĐỊNH", "KẾ HOẠCH", "CHƯƠNG TRÌNH", "CHƯƠNG TRÌNH HÀNH ĐỘNG";
+# The title block's type line: "QUYẾT ĐỊNH", "KẾ HOẠCH", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH";
 # the operative "QUYẾT ĐỊNH:" of a decision is not a title.
 TITLE_LINE = re.compile(rf"^(?P<type>{_UPPER_TYPES})(?!\w)(?!\s*:)[ ]*(?P<rest>.*)$")
-# A report that lost its header opens with its first part: "Phần I" / "KẾT QUẢ THỰC HIỆN CÔNG TÁC
-# Y TẾ NĂM 2023".
+# A report that lost its header opens with its first part: "Phần I" / "KẾT QUẢ THỰC HIỆN NHIỆM VỤ
+# DÂN SỐ NĂM 2021".
 REPORT_HEADING = re.compile(
     r"^(?:BÁO[ ]CÁO|KẾT[ ]QUẢ[ ]THỰC[ ]HIỆN|TÌNH[ ]HÌNH[ ]THỰC[ ]HIỆN|KẾT[ ]QUẢ[ ]CÔNG[ ]TÁC"
     r"|TỔNG[ ]KẾT)(?!\w)"
 )
 PART_HEADING = re.compile(r"^(?:Phần|PHẦN)[ ]+[IVXLC\d]+[ ]*$")
-# "Trên đây là Kế hoạch Thực hiện Chương trình hành động số 02-Ctr/ĐU … về lĩnh vực Y tế./."
+# "Trên đây là Kế hoạch Triển khai Đề án số 05-ĐA/HU … về y tế học đường./."
 CLOSING_SENTENCE = re.compile(
     rf"^Trên[ ]đây[ ]là[ ]+(?P<title>(?P<type>(?i:{TYPE_ALTERNATION}))"
     r"(?!\w)[^\n]*?)(?=[ ]*\.(?:/\.)?(?:[ ]|$))",
     re.MULTILINE,
 )
-# "Số: 338/QĐ-UBND", "Số: /KH-SYT" (number left blank for the signature date).
+# "Số: 512/QĐ-UBND", "Số: /KH-BVĐK" (number left blank for the signature date).
 OWN_NUMBER = re.compile(r"(?<!\w)Số[ ]*:?[ ]*(?P<token>[\d /]*[-/][ ]*[^\s,]+)")
-# "Long An, ngày tháng 01 năm 2025", "Hậu Giang, ngày 15/12/2023".
+# "Bến Tre, ngày tháng 03 năm 2022", "Sóc Trăng, ngày 21/11/2021".
 PLACE_DATE = re.compile(
     r"(?P<place>[^\W\d_]+(?:[ ]+[^\W\d_]+){0,6})[ ]*,[ ]*ngày[ ]*(?P<day>\d{1,2})?[ ]*"
     r"(?:tháng[ ]*(?P<month>\d{1,2})?[ ]*năm[ ]*(?P<year>\d{4})"
@@ -69,18 +69,18 @@ _AUTHORITY_TITLES = (
     r"|TRƯỞNG[ ]+PHÒNG|CHÁNH[ ]+VĂN[ ]+PHÒNG|VIỆN[ ]+TRƯỞNG|CỤC[ ]+TRƯỞNG|HIỆU[ ]+TRƯỞNG"
     r"|THỦ[ ]+TRƯỞNG)"
 )
-# The decision's preamble names who decides: "GIÁM ĐỐC TRUNG TÂM Y TẾ HUYỆN CẦN ĐƯỚC",
-# "ỦY BAN NHÂN DÂN TỈNH LONG AN".
+# The decision's preamble names who decides: "GIÁM ĐỐC TRUNG TÂM Y TẾ HUYỆN THẠNH PHÚ",
+# "ỦY BAN NHÂN DÂN TỈNH BẾN TRE".
 AUTHORITY_LINE = re.compile(
     rf"^(?:{_AUTHORITY_TITLES}[ ]+(?P<body>.+)"
     r"|(?P<collective>(?:ỦY|UỶ)[ ]+BAN[ ]+.+|UBND[ ]+.+|HỘI[ ]+ĐỒNG[ ]+.+|BAN[ ]+.+))$"
 )
-# A signature: the signer's title in capitals, then the name ("GIÁM ĐỐC\nVõ Thị Thùy Trang",
-# "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Thế Phong", "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nTrần Văn Huyến").
+# A signature: the signer's title in capitals, then the name ("GIÁM ĐỐC\nLê Thị Minh Hạnh",
+# "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nPhạm Quốc Bảo", "T/M BAN THƯỜNG VỤ\nBÍ THƯ\nĐỗ Văn Khải").
 SIGNATURE_TITLE = re.compile(rf"(?<!\w){_AUTHORITY_TITLES}(?!\w)")
 RECIPIENTS = re.compile(r"^Nơi[ ]nhận", re.MULTILINE)
-# An organisation introducing itself in the preamble: "… nhiệm kỳ 2025-2030 . Sở Y tế xây dựng kế
-# hoạch thực hiện như sau:", "…, Ban Thường vụ Tỉnh ủy ban hành Chương trình …".
+# An organisation introducing itself in the preamble: "… nhiệm kỳ 2020-2025 . Trung tâm Y tế xây
+# dựng kế hoạch triển khai như sau:", "…, Ban Thường vụ Huyện ủy ban hành Kế hoạch …".
 SELF_STATEMENT = re.compile(
     r"(?:^|[.,;:][ ]+)(?P<body>(?:Sở|Ban|Trung[ ]tâm|Ủy[ ]ban|Uỷ[ ]ban|UBND|HĐND|Hội[ ]đồng"
     r"|Bệnh[ ]viện|Bộ|Cục|Chi[ ]cục|Viện|Tỉnh[ ]ủy|Huyện[ ]ủy|Thành[ ]ủy|Đảng[ ]ủy|Phòng|Trạm)"
@@ -90,7 +90,7 @@ SELF_STATEMENT = re.compile(
 )
 _PLACE_KINDS = r"thành[ ]phố|thị[ ]xã|thị[ ]trấn|tỉnh|huyện|quận|xã|phường"
 PLACE_IN_NAME = re.compile(rf"(?<!\w)(?P<kind>{_PLACE_KINDS})[ ]+(?=[{UPPERCASE_LETTER}])")
-# "huyện Cần Đước", "thị xã Long Mỹ", "thành phố Ngã Bảy" in an issuer or title.
+# "huyện Thạnh Phú", "thị xã Vĩnh Châu", "thành phố Sa Đéc" in an issuer or title.
 DISTRICT = re.compile(
     rf"(?<!\w)(?P<kind>huyện|quận|thị[ ]xã|thành[ ]phố)[ ]+(?P<name>[{UPPERCASE_LETTER}][^\s,;.()]*"
     rf"(?:[ ]+[{UPPERCASE_LETTER}][^\s,;.()]*)*)"
@@ -101,8 +101,8 @@ DATE_IN_TEXT = re.compile(
 YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})[ ]*[-–][ ]*((?:19|20)\d{2})(?!\d)")
 YEAR = re.compile(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])")
 
-# Organisation words whose capitals are fixed ("Sở Y tế", "Ban Thường vụ Tỉnh ủy"): used to put an
-# all-capitals issuer ("GIÁM ĐỐC TRUNG TÂM Y TẾ HUYỆN CẦN ĐƯỚC") back into ordinary case.
+# Organisation words whose capitals are fixed ("Sở Y tế", "Ban Thường vụ Huyện ủy"): used to put an
+# all-capitals issuer ("GIÁM ĐỐC TRUNG TÂM Y TẾ HUYỆN THẠNH PHÚ") back into ordinary case.
 ORGANISATION_CASING = (
     "Ủy ban nhân dân",
     "Hội đồng nhân dân",
@@ -161,9 +161,9 @@ def _province_by_form() -> dict[str, Province]:
 
 @dataclass(frozen=True)
 class _ProvincePatterns:
-    any_case: re.Pattern[str]  # "UBND TỈNH LONG AN" in a header
-    written: re.Pattern[str]  # "Hậu Giang" as running text writes it
-    qualified: re.Pattern[str]  # "tỉnh Hậu Giang", "thành phố Cần Thơ"
+    any_case: re.Pattern[str]  # "UBND TỈNH BẾN TRE" in a header
+    written: re.Pattern[str]  # "Sóc Trăng" as running text writes it
+    qualified: re.Pattern[str]  # "tỉnh Sóc Trăng", "thành phố Đà Nẵng"
 
 
 @lru_cache(maxsize=1)
@@ -293,10 +293,10 @@ def _doc_type(
 
 
 def _own_number(lines: list[str]) -> str | None:
-    """The document's số hiệu from "Số: …"; None when left blank ("Số: /KH-SYT").
+    """The document's số hiệu from "Số: …"; None when left blank ("Số: /KH-BVĐK").
 
     The code letters of a blank number still tell the type (see _doc_type); DocumentAttributes
-    has no field for a number-less code, so "/KH-SYT" itself is not kept.
+    has no field for a number-less code, so "/KH-BVĐK" itself is not kept.
     """
     for line in lines:
         own = OWN_NUMBER.search(line)
@@ -308,9 +308,9 @@ def _own_number(lines: list[str]) -> str | None:
 def _title(lines: list[str], title_index: int | None) -> str | None:
     """The type line in ordinary case, then the one subtitle line under it.
 
-    "KẾ HOẠCH" / "Thực hiện Chương trình hành động công tác y tế năm 2025" →
-    "Kế hoạch Thực hiện Chương trình hành động công tác y tế năm 2025". A subtitle opening with
-    capitals ("CỦA BAN THƯỜNG VỤ TỈNH ỦY tiếp tục …") has those words put back into ordinary case.
+    "KẾ HOẠCH" / "Triển khai công tác phòng chống dịch bệnh năm 2022" →
+    "Kế hoạch Triển khai công tác phòng chống dịch bệnh năm 2022". A subtitle opening with
+    capitals ("CỦA BAN THƯỜNG VỤ HUYỆN ỦY về …") has those words put back into ordinary case.
     """
     if title_index is None:
         return None
@@ -336,12 +336,12 @@ def _is_subtitle(line: str) -> bool:
 
 
 def _closing_title(text: str, issuer: str | None) -> str | None:
-    """Title from "Trên đây là Kế hoạch …" when the document has no title block (002)."""
+    """Title from "Trên đây là Đề án …" when the document has no title block (002)."""
     closing = CLOSING_SENTENCE.search(text)
     if closing is None:
         return None
     title = closing["title"].strip()
-    # "… công tác y tế năm 2025 của Sở Y tế" ends by naming the issuer, which is not the title.
+    # "… phòng chống dịch năm 2022 của Trung tâm Y tế" ends by naming the issuer, not the title.
     ending = re.search(r" của (?P<body>[^,;]+)$", title)
     if ending and issuer and issuer.startswith(ending["body"]):
         title = title[: ending.start()]
@@ -351,7 +351,7 @@ def _closing_title(text: str, issuer: str | None) -> str | None:
 def _issuer_from_header(header: list[str]) -> str | None:
     """The issuer from the header's left column.
 
-    "UBND TỈNH LONG AN" above "SỞ Y TẾ" gives "Sở Y tế tỉnh Long An": the body on the last line,
+    "UBND TỈNH BẾN TRE" above "SỞ Y TẾ" gives "Sở Y tế tỉnh Bến Tre": the body on the last line,
     with the place of the body above it when its own name has none.
     """
     fragments: list[str] = []
@@ -395,7 +395,7 @@ def _issuer_from_authority_line(lines: list[str], title_index: int | None) -> st
 
 
 def _issuer_from_title(lines: list[str], title_index: int | None) -> str | None:
-    """The issuer a subtitle names: "CỦA BAN THƯỜNG VỤ TỈNH ỦY …" → Ban Thường vụ Tỉnh ủy."""
+    """The issuer a subtitle names: "CỦA BAN THƯỜNG VỤ HUYỆN ỦY …" → Ban Thường vụ Huyện ủy."""
     if title_index is None or title_index + 1 >= len(lines):
         return None
     capitals = _leading_capitals(lines[title_index + 1])
@@ -412,13 +412,13 @@ def _issuer_from_self_statement(text: str) -> str | None:
 
 
 def _place_date(line: str) -> tuple[int, int, str, str | None] | None:
-    """(start, end, place, ISO date) of "Long An, ngày tháng 01 năm 2025" in a line."""
+    """(start, end, place, ISO date) of "Bến Tre, ngày tháng 03 năm 2022" in a line."""
     match = PLACE_DATE.search(line)
     if match is None:
         return None
     words = list(re.finditer(r"\S+", match["place"]))
     run: list[re.Match[str]] = []
-    for word in reversed(words):  # "SYT Long An" → "Long An": the capitalised words before ","
+    for word in reversed(words):  # "SYT Bến Tre" → "Bến Tre": the capitalised words before ","
         if not _is_capitalised(word.group(0)):
             break
         run.insert(0, word)
@@ -456,9 +456,9 @@ def _province(
 ) -> Province | None:
     """The province the document belongs to, from the strongest evidence present.
 
-    In order: the header or issuer ("UBND TỈNH LONG AN"), the place of the date line, the
+    In order: the header or issuer ("UBND TỈNH BẾN TRE"), the place of the date line, the
     province most often written as "tỉnh X"/"thành phố X", the province most often named at all
-    ("Báo Hậu Giang"). A tie among the most frequent leaves it unknown.
+    ("Báo Sóc Trăng"). A tie among the most frequent leaves it unknown.
     """
     patterns = _province_patterns()
     for source in (*header, issuer or ""):
@@ -484,7 +484,7 @@ def _district(issuer: str | None, title: str | None) -> str | None:
         for match in DISTRICT.finditer(source):
             name = match["name"]
             if match["kind"].startswith("thành") and _province_named(name):
-                continue  # "thành phố Cần Thơ" is a province-level city
+                continue  # "thành phố Đà Nẵng" is a province-level city
             return name
     return None
 
@@ -507,7 +507,7 @@ def _signer(text: str) -> str | None:
 
 
 def _name_after(text: str, position: int) -> str | None:
-    """2–5 capitalised words right after a title ("Võ Thị Thùy Trang"), at most one line down."""
+    """2–5 capitalised words right after a title ("Lê Thị Minh Hạnh"), at most one line down."""
     words: list[str] = []
     for match in re.finditer(r"\s*(\S+)", text[position : position + 120]):
         if match.group(0).count("\n") > (0 if words else 1):
@@ -520,9 +520,9 @@ def _name_after(text: str, position: int) -> str | None:
 
 
 def _plan_years(title: str) -> tuple[int, ...]:
-    """Years a title names: "năm 2025" → (2025,), "nhiệm kỳ 2025-2030" → 2025 … 2030.
+    """Years a title names: "năm 2022" → (2022,), "nhiệm kỳ 2021-2026" → 2021 … 2026.
 
-    Dates ("ngày 23/10/2025") are not plan years and are ignored.
+    Dates ("ngày 14/08/2024") are not plan years and are ignored.
     """
     text = DATE_IN_TEXT.sub(" ", title)
     years: set[int] = set()
@@ -559,7 +559,7 @@ def _sentence_case(text: str) -> str:
 
 
 def _leading_capitals(line: str) -> str:
-    """The run of all-capital words a line opens with ("CỦA BAN THƯỜNG VỤ TỈNH ỦY")."""
+    """The run of all-capital words a line opens with ("CỦA BAN THƯỜNG VỤ HUYỆN ỦY")."""
     words: list[str] = []
     for word in line.split():
         letters = [character for character in word if character.isalpha()]
@@ -579,8 +579,8 @@ def _recase_leading_capitals(line: str) -> str:
 
 
 def _recase(upper: str, *, capitalise: bool = True) -> str:
-    """An all-capitals name in ordinary case: "TRUNG TÂM Y TẾ HUYỆN CẦN ĐƯỚC" →
-    "Trung tâm Y tế huyện Cần Đước"."""
+    """An all-capitals name in ordinary case: "TRUNG TÂM Y TẾ HUYỆN THẠNH PHÚ" →
+    "Trung tâm Y tế huyện Thạnh Phú"."""
     text = re.sub(r"\s+", " ", upper).strip().lower()
     for name in sorted(ORGANISATION_CASING, key=len, reverse=True):
         pattern = re.escape(name.lower()).replace("ủy", "(?:ủy|uỷ)")

@@ -43,7 +43,7 @@ from indexer.structure import fixed_windows, structure
 from indexer.tokens import LexicalFields, fold, lexical_fields
 
 CACHE_FILE = "embedding-cache.sqlite"
-# Capitalised syllable runs ("Cần Đước", "Sở Y tế") whose accents restore unaccented questions.
+# Capitalised syllable runs ("Thạnh Phú", "Sở Y tế") whose accents restore unaccented questions.
 NAME_RUN = re.compile(r"\b[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹa-zđà-ỹ][\wÀ-ỹ]*){1,3}")
 
 FIGURE_KIND_BY_TYPE = {"Báo cáo": "result"}
@@ -331,8 +331,8 @@ def _name_forms(texts: Iterator[str]) -> dict[str, tuple[str, int]]:
     for text in texts:
         for match in NAME_RUN.finditer(text):
             syllables = match.group(0).split()
-            # Names capitalise every syllable ("Cần Đước", "Hậu Giang"); a sentence-initial
-            # "Tỷ lệ" or a run into an all-capitals title ("QUYẾT ĐỊNH Ban") is not one.
+            # Names capitalise every syllable ("Thạnh Phú", "Sóc Trăng"); a sentence-initial
+            # "Tỷ lệ" or a run into an all-capitals title ("CHỈ THỊ Tăng") is not one.
             for n in range(2, len(syllables) + 1):
                 prefix = syllables[:n]
                 if not all(s[0].isupper() for s in prefix) or any(

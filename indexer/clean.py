@@ -38,11 +38,11 @@ HEADING_START = re.compile(
     re.VERBOSE,
 )
 BULLET_START = re.compile(r"^[-+•–*]\s*\S")
-# A flattened table row: a row number then a capitalised label ("8 Tỷ lệ tham gia BHYT …").
+# A flattened table row: a row number then a capitalised label ("6 Tỷ lệ tiêm chủng đầy đủ …").
 TABLE_ROW_START = re.compile(r"^\d{1,2}(?:\.\d{1,2})?\s+[A-ZĐÀ-ỸẠ-Ỹ(]")
 LONE_ROW_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
 CLAUSE_START = re.compile(r"^(?:Căn cứ|Theo đề nghị|Nơi nhận|Thực hiện|Trên đây)\b")
-# Column headers of flattened tables: "TT Chỉ tiêu ĐVT …", "Nội dung Chỉ tiêu".
+# Column headers of flattened tables: "STT Tên chỉ tiêu ĐVT …", "Nội dung Chỉ tiêu …".
 TABLE_HEADER = re.compile(r"^(?:S?TT\s+(?:Chỉ|Nội|Tên|Nhiệm)|Nội dung\s+Chỉ tiêu\b)")
 
 
@@ -141,7 +141,7 @@ def _continues(previous: str, line: str) -> bool:
     if LONE_ROW_NUMBER.match(previous):
         return True  # "5" on its own line, then the row's label
     if previous.endswith(",") and TABLE_ROW_START.match(line):
-        return True  # "…, 06 Trung tâm Y tế tuyến huyện," then "71 Trạm y tế": one sentence
+        return True  # "…, 04 Bệnh viện tuyến huyện," then "58 Trạm y tế": one sentence
     if starts_block(line):
         return False
     if line[0].islower():
@@ -151,8 +151,8 @@ def _continues(previous: str, line: str) -> bool:
     if TABLE_HEADER.match(previous) and ENDS_WITH_VALUE.search(line):
         return False
     if HEADING_START.match(previous) and len(previous) <= 100 and UPPER_START.match(line):
-        return False  # "5. Công tác Dân số" then "Tăng cường …": a heading, then its text
+        return False  # "4. Công tác Y tế dự phòng" then "Duy trì …": a heading, then its text
     if TERMINAL_PUNCTUATION.search(previous):
         return False
-    # "Số lượt khám bệnh 235.387" then "Số BN nội trú 5.400": rows of a table without numbers.
+    # "Số lượt tiêm 48.215" then "Số ca mổ 1.262": rows of a table without numbers.
     return not (ENDS_WITH_VALUE.search(previous) and UPPER_START.match(line))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from indexer.abbreviations import expansions
 from indexer.models import Document, Figure, Passage
 
-# A list item or table sub-row: "- Số lượt khám", "+ Tuyến tỉnh", "* Khám phát hiện:".
+# A list item or table sub-row: "- Số lượt tiêm", "+ Tuyến xã", "* Tư vấn tiền hôn nhân:".
 ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
 MAX_LEAD_IN_LINES = 40

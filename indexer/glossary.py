@@ -7,12 +7,12 @@ renderings separated by ``|``. Blank lines are ignored; anything else that does 
 ``data/glossary.SOURCES.md``.
 
 Matching is on canonical word sequences, computed the same way for glossary terms and
-questions: lower-case, apostrophe-s dropped ("Long An's" → "long an"), punctuation and hyphens
-as word breaks ("X-ray" → "x ray"), thousands separators removed ("10,000" → "10000"), small
+questions: lower-case, apostrophe-s dropped ("Bến Tre's" → "bến tre"), punctuation and hyphens
+as word breaks ("X-ray" → "x ray"), thousands separators removed ("100,000" → "100000"), small
 number words as digits ("five" → "5"), simple plurals singular ("beds" → "bed"), British
 spellings American ("centre" → "center"), and the filler words "the", "and", "of" skipped.
 Questions are scanned left to right taking the longest term at each position, so
-"district health centre" wins over "health".
+"primary health care" wins over "health".
 
 :func:`is_english` tells English questions from Vietnamese ones, including Vietnamese typed
 without diacritics, by counting English function words against Vietnamese syllables (both kept
@@ -53,7 +53,7 @@ _BRITISH_TO_AMERICAN = {
     "foetus": "fetus", "ageing": "aging", "counselling": "counseling", "tumour": "tumor",
     "behaviour": "behavior", "orthopaedic": "orthopedic", "anaesthesia": "anesthesia",
 }  # fmt: skip
-# A year, optionally after "by"/"until" ("by 2030" → "đến năm 2030"), or a period "2021-2025".
+# A year, optionally after "by"/"until" ("by 2025" → "đến năm 2025"), or a period "2016-2020".
 _YEAR = re.compile(
     r"\b(?:(?P<by>by|until|till)\s+)?(?P<year>(?:19|20)\d{2})"
     r"(?:\s*[-–—]\s*(?P<end>(?:19|20)\d{2}))?\b",
@@ -98,7 +98,7 @@ class Glossary:
         """Vietnamese renderings of the glossary terms and years in ``question``, in order.
 
         Glossary terms come first, in the order they appear, then one term per year mentioned
-        ("năm 2025", "đến năm 2030", "giai đoạn 2021-2025"). Duplicates are dropped.
+        ("năm 2022", "đến năm 2025", "giai đoạn 2016-2020"). Duplicates are dropped.
         """
         found = [rendering for group in self.expand_groups(question) for rendering in group]
         found.extend(_year_terms(question))

@@ -17,9 +17,9 @@ class DocumentAttributes:
     """What a document says about itself; a field nobody could extract stays None/empty."""
 
     doc_type: str | None = None  # Quyết định, Kế hoạch, Chương trình, Báo cáo, …
-    number: str | None = None  # số hiệu, e.g. "338/QĐ-UBND"
-    issuing_body: str | None = None  # e.g. "Sở Y tế tỉnh Long An"
-    issued_date: str | None = None  # ISO date, or a partial one such as "2025-01"
+    number: str | None = None  # số hiệu, e.g. "512/QĐ-UBND"
+    issuing_body: str | None = None  # e.g. "Sở Y tế tỉnh Bến Tre"
+    issued_date: str | None = None  # ISO date, or a partial one such as "2022-03"
     signer: str | None = None
     province: str | None = None
     district: str | None = None
@@ -102,8 +102,8 @@ class Figure:
     kind: FigureKind | None = None
     year: int | None = None
     scope: str | None = None  # province, district or facility the figure is for
-    value_high: float | None = None  # upper end of a range such as 103-105/100
-    denominator: float | None = None  # for fractions such as 75/75
+    value_high: float | None = None  # upper end of a range such as 104-106/100
+    denominator: float | None = None  # for fractions such as 58/58
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class Reference:
 
     doc_id: str
     doc_type: str  # Quyết định, Nghị quyết, Chỉ thị, …
-    code: str  # normalised key, e.g. "25-CT/TW"
+    code: str  # normalised key, e.g. "31-CT/TW"
     raw: str  # as written, found verbatim at text[start:end]
     start: int
     end: int
@@ -150,8 +150,8 @@ class Table:
     doc_id: str
     start: int  # the first header line
     end: int  # the end of the last row
-    title: str | None  # the heading the table sits under, e.g. "Chỉ tiêu Y tế năm 2025"
-    headers: tuple[str, ...]  # one per column, e.g. ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025")
+    title: str | None  # the heading the table sits under, e.g. "Chỉ tiêu Dân số năm 2022"
+    headers: tuple[str, ...]  # one per column, e.g. ("TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2022")
     column_kinds: tuple[TableColumnKind, ...]  # one per column
     rows: tuple[TableRow, ...]
 

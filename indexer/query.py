@@ -20,7 +20,7 @@ PUNCTUATION = ".,;:?!()'\"“”"
 class AnalyzedQuery:
     text: str  # NFC, as asked
     language: Language
-    restored: str  # names given back their diacritics ("Can Duoc" → "Cần Đước")
+    restored: str  # names given back their diacritics ("Thanh Phu" → "Thạnh Phú")
     expansions: tuple[str, ...]  # Vietnamese glossary terms for an English question
     lexical: LexicalQuery
 
@@ -93,7 +93,7 @@ def names_and_codes(text: str) -> str:
         core = core[:-2] if core.endswith(("'s", "’s")) else core
         if not core:
             continue
-        # A capital mid-sentence marks a name ("Long An"); the first word is capitalised anyway.
+        # A capital mid-sentence marks a name ("Bến Tre"); the first word is capitalised anyway.
         capitalised_name = core[0].isupper() and (
             position > 0 or core.lower() not in english_stopwords()
         )

@@ -1,8 +1,8 @@
 """Citations of legal documents in a cleaned document, and the key their số hiệu is looked up by.
 
-A citation is a document type, optionally "số", a code such as `43/2021/QĐ-UBND` or `25-CT/TW`,
+A citation is a document type, optionally "số", a code such as `17/2022/QĐ-UBND` or `31-CT/TW`,
 then optionally "ngày …", "của <issuer>" and a subject ("về việc …"). `normalize_code` maps the
-spellings of one code (`25-CT/TW`, `25/CT-TW`, `25 - ct/tw`) to a single key.
+spellings of one code (`31-CT/TW`, `31/CT-TW`, `31 - ct/tw`) to a single key.
 """
 
 from __future__ import annotations
@@ -82,12 +82,12 @@ DOC_TYPE_BY_ABBREVIATION = {
 TYPE_ALTERNATION = "|".join(
     "[ ]+".join(map(re.escape, word.split())) for word in sorted(TYPE_WORDS, key=len, reverse=True)
 )
-_CODE_LETTERS = "A-Za-zĐđÐð"  # Ð (U+00D0) stands in for Đ in some PDFs: "774/QÐ-UBND"
+_CODE_LETTERS = "A-Za-zĐđÐð"  # Ð (U+00D0) stands in for Đ in some PDFs: "629/QÐ-UBND"
 _SEGMENT = rf"[A-ZĐÐ][{_CODE_LETTERS}]*\d*(?!\w)"
 
-# A số hiệu with its number: "43/2021/QĐ-UBND", "99/2023/QH15", "25-CT/TW", "25/CT-TW",
-# "02-Ctr/ĐU", "74/NQ-HĐND", "387/SYT", "05/2023/NĐ- CP" (a space the PDF put after the hyphen).
-# Blank numbers ("Số: /KH-SYT") do not match: they have no digit.
+# A số hiệu with its number: "17/2022/QĐ-UBND", "58/2022/QH15", "31-CT/TW", "31/CT-TW",
+# "07-Ctr/ĐU", "46/NQ-HĐND", "215/SYT", "11/2022/NĐ- CP" (a space the PDF put after the hyphen).
+# Blank numbers ("Số: /KH-BVĐK") do not match: they have no digit.
 CODE_PATTERN = (
     rf"(?<![\w/.,=&?-])(?P<number>\d{{1,5}})(?:[ ]*/[ ]*(?P<year>(?:19|20)\d{{2}}))?"
     rf"(?P<letters>[ ]*[-/][ ]*{_SEGMENT}(?:[ ]*[-/][ ]*{_SEGMENT})*)"
@@ -95,44 +95,44 @@ CODE_PATTERN = (
 CODE = re.compile(CODE_PATTERN)
 
 # What stands right before a code, matched against the text that ends where the code starts.
-# "Quyết định số 43/2021/QĐ-UBND", "Quyết định 67/2024/QĐ-UBND", "quyết định số 130/QĐ-BYT",
-# "Chương trình hành động số 02-Ctr/ĐU"
+# "Quyết định số 17/2022/QĐ-UBND", "Quyết định 23/2023/QĐ-UBND", "quyết định số 284/QĐ-BYT",
+# "Chương trình hành động số 07-Ctr/ĐU"
 TYPED_PREFIX = re.compile(
     rf"(?<!\w)(?P<type>{TYPE_ALTERNATION})[ ]+(?:số[ ]*:?[ ]*)?\Z", re.IGNORECASE
 )
-# "Căn cứ Quyết định của Thủ tướng Chính phủ: số 376/QĐ-TTg"
+# "Căn cứ Quyết định của Bộ trưởng Bộ Y tế: số 284/QĐ-BYT"
 TYPED_ISSUER_PREFIX = re.compile(
     rf"(?<!\w)(?P<type>{TYPE_ALTERNATION})[ ]+của[ ]+(?P<issuer>[^:;\n]{{1,80}}?)"
     r"[ ]*:[ ]*số[ ]*\Z",
     re.IGNORECASE,
 )
-# "Quyết định số 1092/QĐ-TTg …, số 681/QĐ-TTg …": the type is read from the code's letters.
+# "Quyết định số 1437/QĐ-TTg …, số 553/QĐ-TTg …": the type is read from the code's letters.
 NUMBER_WORD_PREFIX = re.compile(r"(?<!\w)số[ ]*\Z", re.IGNORECASE)
-# "Số: 338/QĐ-UBND" in a header is the document's own number, not a citation.
+# "Số: 512/QĐ-UBND" in a header is the document's own number, not a citation.
 OWN_NUMBER_PREFIX = re.compile(r"(?<!\w)Số[ ]*:[ ]*\Z")
 
 _DATE = (
-    r"\d{1,2}[ ]*/[ ]*\d{1,2}[ ]*/[ ]*\d{4}"  # 13/01/2025
-    r"|\d{1,2}[ ]+tháng[ ]+\d{1,2}[ ]+năm[ ]+\d{4}"  # 10 tháng 12 năm 2024
-    r"|\d{1,2}-\d{1,2}-\d{4}"  # 13-01-2025
+    r"\d{1,2}[ ]*/[ ]*\d{1,2}[ ]*/[ ]*\d{4}"  # 18/03/2022
+    r"|\d{1,2}[ ]+tháng[ ]+\d{1,2}[ ]+năm[ ]+\d{4}"  # 22 tháng 09 năm 2021
+    r"|\d{1,2}-\d{1,2}-\d{4}"  # 18-03-2022
 )
 DATE = re.compile(
     r"(?P<day>\d{1,2})(?:[ ]*/[ ]*|-|[ ]+tháng[ ]+)(?P<month>\d{1,2})"
     r"(?:[ ]*/[ ]*|-|[ ]+năm[ ]+)(?P<year>\d{4})"
 )
-# ", ngày 13/01/2025" or " ngày 06 tháng 12 năm 2024" right after the code.
+# ", ngày 18/03/2022" or " ngày 27 tháng 10 năm 2021" right after the code.
 DATE_CLAUSE = re.compile(rf",?[ ]*ngày[ ]+(?P<date>{_DATE})")
 
 # Where an issuer ends: before the subject or the next clause, at punctuation, or before a
-# footnote marker glued to the last word ("của Quốc hội1;", "của Ban Bí thư2.").
+# footnote marker glued to the last word ("của Quốc hội3;", "của Ban Bí thư4.").
 _ISSUER_END = (
     r"(?=[ ]+(?i:về|thực[ ]hiện|phê[ ]duyệt|ban[ ]hành|quy[ ]định|tại|theo|để|nhằm|trong|đến|"
     r"với|gồm|có|đã|được|là|như)(?!\w)"
-    # "… tỉnh Hậu Giang và nhu cầu …" ends the issuer; "Bộ Kế hoạch và Đầu tư" does not.
+    # "… tỉnh Sóc Trăng và điều kiện …" ends the issuer; "Bộ Kế hoạch và Đầu tư" does not.
     rf"|[ ]+và[ ]+(?![{UPPERCASE_LETTER}])"
     r"|[ ]*[,;:.()\n]|[ ]*$|(?<=[^\W\d_])\d)"
 )
-# " của UBND tỉnh Long An", " của Ban Chấp hành Trung ương Đảng (Khóa XII)"
+# " của UBND tỉnh Bến Tre", " của Ban Chấp hành Đảng bộ tỉnh (Khóa X)"
 ISSUER_CLAUSE = re.compile(
     rf"[ ]+của[ ]+(?P<issuer>[{UPPERCASE_LETTER}][^,;:.()\n]{{0,100}}?"
     rf"(?:[ ]*\([^()\n]{{1,30}}\))?){_ISSUER_END}",
@@ -140,8 +140,8 @@ ISSUER_CLAUSE = re.compile(
 )
 
 # Where a subject ends: the clause's end (; : newline, a full stop), "(viết tắt là …)", the next
-# citation of a list (", Kế hoạch số 14/KH-UBND", ", số 681/QĐ-TTg") or the main clause of a
-# preamble (", Sở Y tế xây dựng Kế hoạch …").
+# citation of a list (", Kế hoạch số 39/KH-UBND", ", số 553/QĐ-TTg") or the main clause of a
+# preamble (", Trung tâm Y tế ban hành Kế hoạch …").
 _SUBJECT_END = (
     r"(?=[ ]*(?:[;:\n]|\.(?:[ ]|$|/)|$|\((?:viết|gọi)[ ]tắt)"
     rf"|,[ ]+(?i:{TYPE_ALTERNATION})[ ]+(?:số[ ]*)?\d"
@@ -149,9 +149,9 @@ _SUBJECT_END = (
     rf"|,[ ]+[{UPPERCASE_LETTER}][^,;.\n]{{0,60}}?[ ](?:xây[ ]dựng|ban[ ]hành)[ ]+"
     rf"(?i:{TYPE_ALTERNATION})(?!\w))"
 )
-# " về việc giao chỉ tiêu …", " về phương hướng, nhiệm vụ năm 2025", " phê duyệt Chương trình …",
-# " quy định trình tự …", " thực hiện Nghị quyết …" (verbs in lower case only: in "… tỉnh Lai Châu
-# Thực hiện Chương trình …" a new clause opens). "về việc"/"về" is dropped, a verb is kept.
+# " về việc phân bổ kinh phí …", " về nhiệm vụ trọng tâm năm 2022", " phê duyệt Phương án …",
+# " quy định mức chi …", " thực hiện Thông tư …" (verbs in lower case only: in "… tỉnh Kon Tum
+# Thực hiện Kế hoạch …" a new clause opens). "về việc"/"về" is dropped, a verb is kept.
 SUBJECT_CLAUSE = re.compile(
     r"[ ]+(?:(?P<lead>về[ ]việc|V/v|về)[ ]+"
     r"|(?=(?:phê[ ]duyệt|ban[ ]hành|quy[ ]định|thực[ ]hiện)[ ]))"
@@ -161,7 +161,7 @@ SUBJECT_CLAUSE = re.compile(
 
 # A "Căn cứ …" clause: one block of the cleaned text.
 BASIS_CLAUSE = re.compile(r"^Căn cứ(?!\w).*$", re.MULTILINE)
-# "Thực hiện Kế hoạch số 7095/KH-UBND …, Sở Y tế xây dựng kế hoạch thực hiện như sau:" as the
+# "Thực hiện Kế hoạch số 4186/KH-UBND …, Trung tâm Y tế xây dựng kế hoạch như sau:" as the
 # opening of a document (before its first numbered section) names what the document implements.
 IMPLEMENTS_CLAUSE = re.compile(r"^Thực hiện(?!\w).*$", re.MULTILINE)
 # The first numbered section ends the preamble: "I. Mục tiêu", "A. MỤC ĐÍCH", "Phần I", "Điều 1."
@@ -171,8 +171,8 @@ SECTION_HEADING = re.compile(
 )
 
 _CODE_CHARACTERS = str.maketrans({"Ð": "Đ", "ð": "đ", "–": "-", "—": "-", "‐": "-", "‑": "-"})
-# The organ of a party document, written after the slash: 25-CT/TW (Trung ương), 101-NQ/TU (Tỉnh
-# ủy), 02-Ctr/ĐU (Đảng ủy), …/HU, …/QU, …/ĐĐ (Đảng đoàn), …/BCSĐ (Ban cán sự đảng).
+# The organ of a party document, written after the slash: 31-CT/TW (Trung ương), 64-NQ/TU (Tỉnh
+# ủy), 07-Ctr/ĐU (Đảng ủy), …/HU, …/QU, …/ĐĐ (Đảng đoàn), …/BCSĐ (Ban cán sự đảng).
 PARTY_ORGAN = re.compile(r"[A-ZĐ]*(?:TW|TƯ|TU|HU|QU|ĐU|XU|ĐĐ|BCSĐ)")
 _PARSED_CODE = re.compile(r"0*(?P<number>\d+)(?:/(?P<year>\d{4}))?[-/](?P<rest>.+)")
 
@@ -205,9 +205,9 @@ def normalize_code(code: str) -> str:
 
     Spaces and case are dropped, dashes and Ð unified, leading zeros of the number removed. Party
     documents (organ TW, TU, ĐU, … after the slash) take the form NUMBER-TYPE/ORGAN, so
-    `25/CT-TW`, `25 - CT/TW` and `25-ct/tw` all give `25-CT/TW`; state documents keep
-    NUMBER[/YEAR]/TYPE-ISSUER: `43/2021/QĐ-UBND`, `74/NQ-HĐND`, `99/2023/QH15`. Typos in the
-    issuer part (`105/KH-UNBD`) are kept: the key says what is written, not what was meant.
+    `31/CT-TW`, `31 - CT/TW` and `31-ct/tw` all give `31-CT/TW`; state documents keep
+    NUMBER[/YEAR]/TYPE-ISSUER: `17/2022/QĐ-UBND`, `46/NQ-HĐND`, `58/2022/QH15`. Typos in the
+    issuer part (`208/KH-UNBD`) are kept: the key says what is written, not what was meant.
     """
     parsed = _parse_code(code)
     if parsed is None:
@@ -222,7 +222,7 @@ def normalize_code(code: str) -> str:
 
 
 def document_type_for_code(code: str) -> str | None:
-    """The type a code's letters name ("338/QĐ-UBND" → Quyết định, "/KH-SYT" → Kế hoạch)."""
+    """The type a code's letters name ("512/QĐ-UBND" → Quyết định, "/KH-BVĐK" → Kế hoạch)."""
     text = unicodedata.normalize("NFC", code).translate(_CODE_CHARACTERS)
     text = re.sub(r"\s+", "", text).upper()
     text = re.sub(r"^\d*(?:/\d{4})?", "", text)  # number and year, if any
@@ -236,7 +236,7 @@ def canonical_type(word: str) -> str | None:
 
 
 def parse_date(text: str) -> str | None:
-    """ISO date from "13/01/2025", "13-01-2025" or "06 tháng 12 năm 2024"; None if invalid."""
+    """ISO date from "18/03/2022", "18-03-2022" or "27 tháng 10 năm 2021"; None if invalid."""
     match = DATE.search(text)
     if not match:
         return None
@@ -255,15 +255,15 @@ def extract_references(doc_id: str, cleaned_text: str) -> list[Reference]:
     implement their cited plans this way instead of "Căn cứ"). A "Thực hiện …" sentence in the
     body only reports what was done, and a citation nested in another's subject ("ban hành kèm
     theo Quyết định số …") is not itself a basis. Codes whose type cannot be told (no type word,
-    letters that name no type) are skipped. `number` is the serial number as written ("02" in
-    "02-Ctr/ĐU"); `code` is the normalize_code key, which lookups must use too.
+    letters that name no type) are skipped. `number` is the serial number as written ("07" in
+    "07-Ctr/ĐU"); `code` is the normalize_code key, which lookups must use too.
     """
     references: list[Reference] = []
     for match in CODE.finditer(cleaned_text):
         if "/" not in match.group(0):
             continue  # "2024- T…" is not a code; every số hiệu has a slash
         if _in_url(cleaned_text, match.start()):
-            continue  # "…tim-van-ban.aspx?keyword=376/CT-TTg&area=2"
+            continue  # "…tim-van-ban.aspx?keyword=912/CT-TTg&area=2"
         reference = _citation_at(doc_id, cleaned_text, match)
         if reference is not None:
             references.append(reference)
@@ -362,13 +362,13 @@ def _nested(reference: Reference, references: list[Reference]) -> bool:
     )
 
 
-# PDF stand-ins for Đ and dashes, and a space a PDF put inside a code ("05/2023/NĐ- CP"): not
+# PDF stand-ins for Đ and dashes, and a space a PDF put inside a code ("11/2022/NĐ- CP"): not
 # how the author wrote it. Case and leading zeros are.
 _PRINTED = str.maketrans({"Ð": "Đ", "ð": "đ", "–": "-", "—": "-", "‐": "-", "‑": "-"})
 
 
 def written_code(reference: Reference) -> str:
-    """The code as this citation writes it ("02-Ctr/ĐU", not the key "2-CTR/ĐU"); the key when
+    """The code as this citation writes it ("07-Ctr/ĐU", not the key "7-CTR/ĐU"); the key when
     the citation's words do not hold it."""
     for match in CODE.finditer(reference.raw):
         if normalize_code(match[0]) == reference.code:

@@ -11,10 +11,10 @@ from functools import lru_cache
 from indexer.models import Document
 from indexer.tokens import fold
 
-# A year stands alone: not inside a number ("2.021,5"), a date ("13/01/2025") or a range's end,
+# A year stands alone: not inside a number ("2.034,5"), a date ("18/03/2022") or a range's end,
 # but a comma or full stop may follow it ("Năm 2021, …").
 YEAR = re.compile(r"(?<![\d/-])(?<!\d[.,])(19[5-9]\d|20\d\d|21\d\d)(?![\d/]|[.,]\d)")
-# "huyện Cần Đước", "tỉnh Lai Châu": an administrative word then a capitalised name.
+# "huyện Thạnh Phú", "tỉnh Kon Tum": an administrative word then a capitalised name.
 NAMED_PLACE = re.compile(
     r"\b(?:tỉnh|huyện|thị xã|thành phố|quận|province|district)\s+"
     r"((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})",

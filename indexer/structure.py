@@ -36,7 +36,7 @@ ROMAN = re.compile(r"^[IVX]{1,5}\.\s")
 LETTER_CAPS = re.compile(r"^[A-HĐ]\.\s")
 NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s")
 LETTER_ITEM = re.compile(r"^[a-zđ]\)\s")
-# Words that make up flattened column headers ("Năm 2025 KH đến Năm 2030").
+# Words that make up flattened column headers ("Năm 2022 KH đến Năm 2025").
 HEADER_WORDS = re.compile(
     r"^(?:(?:TT|STT|Chỉ tiêu|Chỉ số|Đơn vị|tính|ĐVT|Năm|năm|KH|TH|đến|Nghị quyết|Đại hội|Ghi chú|"
     r"Nội dung|Thực hiện|Tỷ lệ|So sánh|So với|cùng kỳ|năm trước|Kế hoạch|Ước|Kết quả|"
@@ -87,7 +87,7 @@ def classify(text: str) -> list[Block]:
 
 
 def _titled_parts(blocks: list[Block]) -> list[Block]:
-    """"Phần I" followed by its all-caps title ("KẾT QUẢ THỰC HIỆN … NĂM 2023") is one heading, so
+    """ "Phần I" followed by its all-caps title ("TỔNG KẾT CÔNG TÁC … NĂM 2021") is one heading, so
     the title's period and subject reach every section path below it."""
     merged: list[Block] = []
     for block in blocks:
@@ -156,7 +156,7 @@ def _is_table_row(line: str, is_heading: bool) -> bool:
         return False
     if ENDS_WITH_VALUE.search(line) and len(line) <= MAX_HEADING_CHARS:
         return True
-    # a group label inside a table ("Chỉ tiêu đầu vào", "* Khám phát hiện :")
+    # a group label inside a table ("Chỉ tiêu chuyên môn", "* Tư vấn tiền hôn nhân :")
     return len(line) <= 60 and not APPENDIX.match(line)
 
 

@@ -2,11 +2,11 @@
 headers (header lines merged, value columns read by the figure extractor's `parse_columns`), one
 row per line with a cell under each column, and a cited row written out with its headers.
 
-"TT Chỉ tiêu Đơn vị tính Chỉ tiêu Nghị quyết Đại hội" / "2026-2030" / "Năm 2025" /
-"KH đến Năm 2030" then "5 Tuổi thọ trung bình Tuổi 70 68,5 70" becomes the row
-("5", "Tuổi thọ trung bình", "Tuổi", "70", "68,5", "70") under the headers
-("TT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu Nghị quyết Đại hội 2026-2030", "Năm 2025",
-"KH đến Năm 2030").
+"TT Chỉ tiêu Đơn vị tính Mục tiêu Nghị quyết Tỉnh ủy" / "2021-2025" / "Năm 2022" /
+"KH đến Năm 2025" then "3 Số giường bệnh/vạn dân Giường 32 30,4 33" becomes the row
+("3", "Số giường bệnh/vạn dân", "Giường", "32", "30,4", "33") under the headers
+("TT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu Nghị quyết Tỉnh ủy 2021-2025", "Năm 2022",
+"KH đến Năm 2025").
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from indexer.figures.tables import (
 from indexer.models import Table, TableCell, TableColumnKind, TableRow
 from indexer.structure import Block, classify
 
-# The row-number column that opens a header: "TT Chỉ tiêu ĐVT …", "STT …".
+# The row-number column that opens a header: "STT Chỉ số ĐVT …", "TT …".
 NUMBER_HEADER = re.compile(r"S?TT\b")
-# A row's number under it: "5 Tuổi thọ …", "7.1 Chương trình …", "10. …".
+# A row's number under it: "3 Số giường …", "4.2 Dự án …", "12. …".
 ROW_NUMBER_CELL = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s)")
 # A value written as a word where the other rows have numbers:
-# "7.1 Chương trình Quản lý dịch Chương trình Tốt".
+# "4.2 Dự án Phòng chống sốt rét Dự án Khá".
 RATING_CELL = re.compile(r"(?<=\s)(?:Tốt|Khá|Đạt|Không đạt|Hoàn thành)\s*$")
 # Punctuation that makes a line running text, not an inline table's row (as the figure reader).
 SENTENCE_PUNCTUATION = re.compile(r"[.;]\s")
@@ -69,13 +69,13 @@ class CitedRow:
 
     table: Table
     row: TableRow
-    text: str  # "Tuổi thọ trung bình (tuổi) — Năm 2025: 68,5 · …"
+    text: str  # "Số giường bệnh/vạn dân (giường) — Năm 2022: 30,4 · …"
 
 
 def find_tables(doc_id: str, text: str) -> list[Table]:
     """Every table of a cleaned document, in text order: tables with a column header over
     lines of their own (appendix tables) and tables written as running text, whose header line
-    may carry the first row ("Nội dung Thực hiện Tỷ lệ So với cùng kỳ năm trước Bệnh nhân …")."""
+    may carry the first row ("Nội dung Kết quả Tỷ lệ So với năm trước Ca mắc sởi …")."""
     blocks = classify(text)
     tables: list[Table] = []
     title: str | None = None
@@ -109,7 +109,7 @@ def find_tables(doc_id: str, text: str) -> list[Table]:
 
 def layout_of(header: str) -> Layout:
     """The columns of a flattened header, merged into one line:
-    "TT Chỉ tiêu ĐVT KH 2023 TH 2023" → TT | Chỉ tiêu | ĐVT | KH 2023 | TH 2023."""
+    "STT Chỉ số ĐVT KH 2022 TH 2022" → STT | Chỉ số | ĐVT | KH 2022 | TH 2022."""
     lead = HEADER_LEAD.match(header)
     columns, _ = parse_columns(header)
     headers: list[str] = []
@@ -264,7 +264,7 @@ def _row(text: str, start: int, end: int, layout: Layout) -> TableRow:
 
 def _value_cells(text: str, start: int, end: int, most: int) -> tuple[int, list[tuple[int, int]]]:
     """The value cells closing a line (at most `most`, left to right) and where its label part
-    ends: "Tuổi thọ trung bình Tuổi 70 68,5 70" → "70", "68,5", "70"."""
+    ends: "Số giường bệnh/vạn dân Giường 32 30,4 33" → "32", "30,4", "33"."""
     cells: list[tuple[int, int]] = []
     stop = end
     while len(cells) < most:
@@ -280,8 +280,8 @@ def _value_cells(text: str, start: int, end: int, most: int) -> tuple[int, list[
 
 def _unit_span(text: str, start: int, stop: int) -> tuple[int, int] | None:
     """The unit column at the end of a row's label part: a unit the figure reader knows
-    ("… trung bình Tuổi"), the sex-ratio unit ("… số bé trai/ bé gái"), or words that repeat
-    the label's first words ("Chương trình Quản lý dịch Chương trình")."""
+    ("… bệnh/vạn dân Giường"), the sex-ratio unit ("… số bé trai / bé gái"), or words that repeat
+    the label's first words ("Dự án Phòng chống sốt rét Dự án")."""
     label = text[start:stop]
     ratio = SEX_RATIO_UNIT.search(" " + label)
     if ratio:
@@ -337,8 +337,8 @@ def cited_row(tables: Sequence[Table], start: int, end: int) -> CitedRow | None:
 
 def render_row(table: Table, row: TableRow) -> str:
     """A row with its column headers, the way a reader says it:
-    "Tuổi thọ trung bình (tuổi) — Chỉ tiêu Nghị quyết Đại hội 2026-2030: 70 · Năm 2025: 68,5 ·
-    KH đến Năm 2030: 70". A sub-row ("- Cân nặng theo tuổi") is named with its group row."""
+    "Số giường bệnh/vạn dân (giường) — Mục tiêu Nghị quyết Tỉnh ủy 2021-2025: 32 · Năm 2022: 30,4 ·
+    KH đến Năm 2025: 33". A sub-row ("- Khám thai đủ 4 lần") is named with its group row."""
     label = ""
     unit = ""
     values: list[str] = []
@@ -357,8 +357,8 @@ def render_row(table: Table, row: TableRow) -> str:
 
 def _with_group(table: Table, row: TableRow, label: str) -> str:
     """A bulleted row's label after the label of the group row above it (a row with no values),
-    as the figure reader names it: "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng - Cân nặng theo
-    tuổi"."""
+    as the figure reader names it: "Tỷ lệ phụ nữ mang thai được quản lý - Khám thai đủ 4
+    lần"."""
     if GROUP_ROW.match(label):
         return _bare_label(label)
     if not SUB_ROW.match(label):
@@ -377,13 +377,13 @@ def _with_group(table: Table, row: TableRow, label: str) -> str:
 
 
 def _bare_label(label: str) -> str:
-    """A label without its bullet and closing colon: "- Cân nặng theo tuổi" → "Cân nặng theo
-    tuổi", "* Khám phát hiện :" → "Khám phát hiện"."""
+    """A label without its bullet and closing colon: "- Khám thai đủ 4 lần" → "Khám thai đủ 4
+    lần", "* Tư vấn tiền hôn nhân :" → "Tư vấn tiền hôn nhân"."""
     return re.sub(r"^\s*[-+•*]\s*", "", label).strip().rstrip(" :")
 
 
 def _unit_in_running_text(unit: str) -> str:
-    """A unit inside a sentence: "Tuổi" → "tuổi"; symbols and abbreviations ("%", "BN") stay."""
+    """A unit inside a sentence: "Giường" → "giường"; symbols and abbreviations ("%", "BN") stay."""
     first = unit.split()[0]
     if first[:1].isupper() and not first.isupper():
         return unit[:1].lower() + unit[1:]

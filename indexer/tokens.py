@@ -23,7 +23,7 @@ class LexicalFields:
 
 
 def fold(text: str) -> str:
-    """Lower-case text without diacritics: `Cần Đước` → `can duoc`."""
+    """Lower-case text without diacritics: `Thạnh Phú` → `thanh phu`."""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

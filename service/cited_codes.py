@@ -1,5 +1,5 @@
 """The codes a document cites, each listed once: its fullest citation, how many times the document
-mentions it, and the code as the source writes it ("02-Ctr/ĐU", not the key "2-CTR/ĐU")."""
+mentions it, and the code as the source writes it ("07-Ctr/ĐU", not the key "7-CTR/ĐU")."""
 
 from __future__ import annotations
 

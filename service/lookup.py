@@ -1,4 +1,4 @@
-"""The directive look-up: what an official types ("Chỉ thị 25", "chi thi 25", "CT 25", "25/CT-TW")
+"""The directive look-up: what an official types ("Chỉ thị 31", "chi thi 31", "CT 31", "31/CT-TW")
 resolved to every code the index holds that fits it."""
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from indexer.references import (
 )
 from indexer.tokens import fold
 
-# A normalised key (normalize_code): 25-CT/TW, 43/2021/QĐ-UBND, 74/NQ-HĐND, 99/2023/QH15, 387/SYT.
+# A normalised key (normalize_code): 31-CT/TW, 17/2022/QĐ-UBND, 46/NQ-HĐND, 58/2022/QH15, 215/SYT.
 _KEY = re.compile(r"(?P<number>\d+)(?:/(?P<year>\d{4}))?[-/](?P<rest>.+)")
-# Letters glued to a number or to each other by - or / are code material ("25/ct", "ct-tw").
+# Letters glued to a number or to each other by - or / are code material ("31/ct", "ct-tw").
 _CODE_LIKE = re.compile(r"\w+(?:[ ]*[-/][ ]*\w+)+")
 _NUMBER = re.compile(r"\d+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_NUMBER_WORDS = frozenset({"so"})  # "chỉ thị số 25"
+_NUMBER_WORDS = frozenset({"so"})  # "chỉ thị số 31"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class HeldCode:
     number: str  # no leading zeros
     year: str | None
     segments: frozenset[str]  # folded letter groups: {"ct", "tw"}, {"qd", "ubnd"}
-    doc_type: str | None  # from the code's letters; None when they name no type ("387/SYT")
+    doc_type: str | None  # from the code's letters; None when they name no type ("215/SYT")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def typed_look_up(typed: str, known_segments: frozenset[str]) -> TypedLookUp:
 
     A free-standing word counts only when it is a type ("chỉ thị", "CT") or a letter group some
     held code has ("TW", "UBND"); other words ("của", "Ban Bí thư") are ignored. Letters glued
-    into a code ("25/CT-XYZ") all count, so a code the index lacks fits nothing."""
+    into a code ("31/CT-XYZ") all count, so a code the index lacks fits nothing."""
     text = fold(typed)
     doc_types: set[str] = set()
     for pattern, doc_type in _type_words():
@@ -133,10 +133,10 @@ def fits(code: HeldCode, wanted: TypedLookUp) -> bool:
 def resolve_codes(typed: str, held: Iterable[str]) -> list[str]:
     """Every held code that fits what was typed, in the order `held` gives them.
 
-    A code written in full ("25/CT-TW", "Chỉ thị 25-CT/TW") that the index holds is the answer on
+    A code written in full ("31/CT-TW", "Chỉ thị 31-CT/TW") that the index holds is the answer on
     its own. Otherwise the typed serial number must equal the code's (leading zeros aside), a
     typed type (word or abbreviation, accents optional) must be the code's, a typed year its
-    year, and typed letter groups must be among its own: "chỉ thị 25" and "CT 25" find 25-CT/TW.
+    year, and typed letter groups must be among its own: "chỉ thị 31" and "CT 31" find 31-CT/TW.
     """
     codes = list(dict.fromkeys(held))
     held_keys = set(codes)

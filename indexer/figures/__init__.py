@@ -1,7 +1,7 @@
 """Figures the documents state, found at index time: each number with what it measures, for when,
 for whom, and exactly where it is written.
 
-Owns reading Vietnamese numbers ("235.387", "17,1", "105.6%"), units, comparators, ranges and
+Owns reading Vietnamese numbers ("48.215", "23,6", "112.3%"), units, comparators, ranges and
 fractions, and giving every figure a label in the document's own words, a kind (target / result /
 baseline) and a year, from a table's column header, the sentence, the section path or the
 caller's defaults. Dates, years, document codes, list numbers and thresholds that belong to a

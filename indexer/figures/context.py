@@ -21,17 +21,17 @@ from indexer.figures.numbers import FoundNumber
 from indexer.figures.parentheses import paren_state
 from indexer.models import FigureKind
 
-# Words right before a number that report what was achieved: "đạt 100%", "thực hiện 12 tháng
-# 512,363 tỷ", "ước cả năm 160/160 tỷ".
+# Words right before a number that report what was achieved: "đạt 98%", "thực hiện 9 tháng
+# 287,415 tỷ", "ước cả năm 94/96 tỷ".
 RESULT_CONNECTIVE = re.compile(r"\b(?:đạt|thực hiện|ước|TH)\b", re.IGNORECASE)
-# Words that make a number a target: "(KH <10,45%)", "Phấn đấu … dưới 17%", "chỉ tiêu",
-# "Kế hoạch thu đầu năm 512,670 tỷ đồng"; "Chương trình mục tiêu quốc gia" is a name.
+# Words that make a number a target: "(KH <8,20%)", "Phấn đấu … dưới 12%", "chỉ tiêu",
+# "Kế hoạch chi đầu năm 308,250 tỷ đồng"; "Chương trình mục tiêu quốc gia" is a name.
 PLAN = r"(?<!theo )(?<!%)(?<!% )(?<!so với )(?:KH|kế hoạch(?! h(?:óa|oá)))"
 GOAL = r"(?<!chương trình )(?<!Chương trình )mục tiêu(?! quốc gia)"
 TARGET_WORDS = re.compile(rf"\b(?:{PLAN}|chỉ tiêu|{GOAL}|phấn đấu)\b", re.IGNORECASE)
-# Words that are targets even when the clause says "đạt": "Phấn đấu … đạt 95%".
+# Words that are targets even when the clause says "đạt": "Phấn đấu … đạt 90%".
 STRIVE = re.compile(rf"\b(?:phấn đấu|{GOAL})\b", re.IGNORECASE)
-# A target reported as met: "hoàn thành đạt và vượt các chỉ tiêu được HĐND tỉnh giao".
+# A target reported as met: "hoàn thành và vượt các chỉ tiêu được UBND huyện giao".
 ACHIEVED = re.compile(r"\b(?:đạt|vượt|hoàn thành)\b", re.IGNORECASE)
 # The last of these before a figure in its sentence decides its kind.
 KIND_KEYWORD = re.compile(
@@ -44,16 +44,16 @@ SECTION_KIND = re.compile(
     r"|\b(?P<result>kết quả|tình hình|thực hiện)\b",
     re.IGNORECASE,
 )
-# A named facility: "Trung tâm Y tế huyện Cần Đước cơ sở 2", "TTYT huyện Cần Đước",
-# "BVĐK tỉnh Hậu Giang", "TTYT TP Vị Thanh".
+# A named facility: "Trung tâm Y tế huyện Thạnh Phú cơ sở 3", "TTYT huyện Thạnh Phú",
+# "BVĐK tỉnh Sóc Trăng", "TTYT TP Cao Lãnh".
 FACILITY = re.compile(
     r"(?:Trung tâm Y tế|Trung tâm y tế|TTYT|Bệnh viện Đa khoa|Bệnh viện đa khoa|BVĐK|"
     r"Bệnh viện|Phòng khám đa khoa khu vực|PKĐKKV)\s+"
     r"(?:(?:huyện|thị xã|thành phố|tỉnh|TP\.?|TX)\s+)?"
     rf"[{UPPER}][^\s,.;:()]*(?:\s+[{UPPER}][^\s,.;:()]*)*(?:\s+cơ sở\s+\d+)?"
 )
-# A health centre or general hospital named in a figure's own words: "TTYT huyện Châu Thành (64%)",
-# "BVĐK tỉnh Hậu Giang (102%)", "TTYT Ngã Bảy (35%)".
+# A health centre or general hospital named in a figure's own words: "TTYT huyện Phú Tân (58%)",
+# "BVĐK tỉnh Sóc Trăng (97%)", "TTYT Sa Đéc (41%)".
 LABEL_FACILITY = re.compile(
     r"(?:Trung tâm Y tế|Trung tâm y tế|TTYT|BVĐK|Bệnh viện [Đđ]a khoa)\s+"
     r"(?:(?:huyện|thị xã|thành phố|tỉnh|TP\.?|TX)\s+)?"
@@ -70,8 +70,8 @@ def last_year(text: str) -> int | None:
 
 
 def _has_target(text: str) -> bool:
-    """A target word that is not itself reported as met: "(KH <10,45%)", but not "đạt và vượt các
-    chỉ tiêu" nor "Chương trình mục tiêu quốc gia"."""
+    """A target word that is not itself reported as met: "(KH <8,20%)", but not "hoàn thành và
+    vượt các chỉ tiêu" nor "Chương trình mục tiêu quốc gia"."""
     return any(
         not ACHIEVED.search(text[max(0, m.start() - 25) : m.start()])
         for m in TARGET_WORDS.finditer(text)
@@ -92,8 +92,8 @@ def prose_kind(
         return "target"
     zone = " ".join(before.split()[-4:])
     if RESULT_CONNECTIVE.search(zone):
-        # "đạt 100%" reports a result, except where the sentence or the section sets goals
-        # ("Phấn đấu … đạt", a "Nhiệm vụ … năm 2024" section)
+        # "đạt 98%" reports a result, except where the sentence or the section sets goals
+        # ("Phấn đấu … đạt", a "Nhiệm vụ … năm 2022" section)
         planned = STRIVE.search(sentence_before) or section_kind(section) == "target"
         return "target" if planned else "result"
     if parent is not None and parent.kind:
@@ -145,7 +145,7 @@ def prose_year(
         depth, paren = paren_state(sentence, match.start())
         paren = sentence_start + paren if paren is not None else None
         if depth and paren != own_paren:
-            continue  # a year in another parenthetical: "107/100 (năm 2022 là 102/100)"
+            continue  # a year in another parenthetical: "109/100 (năm 2021 là 104/100)"
         distance = abs(absolute - number.number_start)
         if best is None or distance < best[0]:
             best = (distance, int(match["to"] or match["from"]))

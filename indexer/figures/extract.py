@@ -91,7 +91,7 @@ def extract_figures(
                     inline = None
             if inline is None and not header:
                 # A line ending in a colon runs on into lines that start with its figures:
-                # "… PKĐKKV:" then "95,39% và TYT đạt 105,36%)."
+                # "… PKĐKKV:" then "92,14% và TYT đạt 101,08%)."
                 while (
                     index + 1 < len(blocks)
                     and blocks[index + 1].kind in ("prose", "list")

@@ -13,11 +13,11 @@ from indexer.figures.numbers import MEASURE_UNITS, FoundNumber
 MAX_LABEL_CHARS = 140
 MAX_EXTENDED_CHARS = 80
 LOOK_BACK_CHARS = 4 * MAX_LABEL_CHARS
-# A clause that only says something about the figure before it: "…, đạt 110% kế hoạch năm",
-# "…, chiếm tỷ lệ 100%".
+# A clause that only says something about the figure before it: "…, đạt 104% kế hoạch năm",
+# "…, chiếm tỷ lệ 85%".
 PREDICATE = re.compile(r"\b(?:đạt|chiếm|là|bằng)\b", re.IGNORECASE)
-# Where the words after a number stop: "51.511/49.759 người áp dụng các BPTT hiện đại, đạt …",
-# "24/24 kỳ đạt 100%", "1,79%, tăng 0,09% so với cùng kỳ"; "100% xã đạt chuẩn y tế quốc gia"
+# Where the words after a number stop: "38.204/36.918 người áp dụng biện pháp tránh thai, đạt …",
+# "12/12 kỳ đạt 100%", "2,35%, tăng 0,12% so với cùng kỳ"; "98% trạm y tế đạt chuẩn quốc gia"
 # goes on.
 AFTER_STOP = re.compile(
     r"[;:.,()\n]|\s(?=(?:tăng|giảm|so với|so cùng|trong đó|với|là)\b)"
@@ -30,19 +30,19 @@ CLAUSE_OPENER = re.compile(
     r"với|có)\b",
     re.IGNORECASE,
 )
-# Time words after a number say when, not what: "dưới 17% vào năm 2030", "100 giường giai đoạn
-# 2025-2030".
+# Time words after a number say when, not what: "dưới 12% vào năm 2025", "150 giường giai đoạn
+# 2021-2025".
 AFTER_TIME = re.compile(
     r"^(?:(?:vào|đến|trong|tới|của)\s+)?(?:năm|giai đoạn)\s+\d{4}(?:\s?[-–]\s?\d{4})?\s*"
     r"|^(?:kế hoạch\s+)?(?:cả\s+)?năm\b\s*",
     re.IGNORECASE,
 )
-# Dates inside a label: "đến ngày 10/12/2023 tỉnh Hậu Giang có …".
+# Dates inside a label: "đến ngày 30/06/2022 tỉnh Sóc Trăng có …".
 DATED = re.compile(r"(?:(?:từ|đến|tính đến)\s+)?(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{2,4}")
-# A clause ending in "có" / "gồm" names what is counted after the number: "toàn tỉnh có
-# 51.511/49.759 người áp dụng …", "mỗi ấp có 01 nhân viên y tế …".
+# A clause ending in "có" / "gồm" names what is counted after the number: "toàn huyện có
+# 38.204/36.918 người áp dụng …", "mỗi khóm có 02 cộng tác viên dân số …".
 EXISTENTIAL_END = re.compile(r"\b(?:có|gồm)\s*$")
-# What separates an entity from the words before it: "… đạt kết quả là TTYT TP Vị Thanh (5%)".
+# What separates an entity from the words before it: "… đạt kết quả là TTYT TP Cao Lãnh (7%)".
 ENTITY_CUT = re.compile(r"\b(?:là|gồm|như)\b|[:;)]|[,.](?=\s)")
 BULLET = re.compile(r"^\s*(?:[-+•*–]\s*|\(\d{1,2}\)\s*|[a-zđ]\)\s+)+")
 LEADING_FILLER = re.compile(
@@ -51,8 +51,8 @@ LEADING_FILLER = re.compile(
     r"tính từ|gồm)\s*[,:]?\s*)+",
     re.IGNORECASE,
 )
-# Words that say what kind a figure is, not what it measures: "Phấn đấu giảm tỷ lệ …",
-# "Kế hoạch thu đầu năm 512,670 tỷ đồng".
+# Words that say what kind a figure is, not what it measures: "Phấn đấu nâng tỷ lệ …",
+# "Kế hoạch chi đầu năm 308,250 tỷ đồng".
 LEADING_KIND = re.compile(
     r"^(?:(?:phấn đấu(?: đến năm \d{4})?|kế hoạch|chỉ tiêu|mục tiêu)\s*[,:]?\s*)+",
     re.IGNORECASE,
@@ -116,8 +116,8 @@ def _meaningful(label: str) -> bool:
 
 
 def _after_words(text: str, number: FoundNumber, line_end: int, limit: int) -> str:
-    """The words a number governs, with a word unit: "51.511/49.759 người áp dụng các BPTT hiện
-    đại", "Trên 95% dân số tham gia bảo hiểm y tế", "75/75 xã, phường, thị trấn đạt …"."""
+    """The words a number governs, with a word unit: "38.204/36.918 người áp dụng các biện pháp
+    tránh thai", "Trên 90% dân số có hồ sơ sức khỏe điện tử", "58/58 xã, phường, thị trấn đạt …"."""
     end_limit = min(line_end, limit)
     unit_words = text[number.number_end : number.end].strip() if number.unit_is_word else ""
     position = number.end
@@ -136,7 +136,7 @@ def _after_words(text: str, number: FoundNumber, line_end: int, limit: int) -> s
         first = False
         if not stop or text[stop.start()] != "," or not 1 <= syllables <= 3:
             break
-        position = stop.end()  # a short item of a list: "xã, phường, thị trấn …"
+        position = stop.end()  # a short item of a list: "ấp, khóm, tổ dân phố …"
     rest = AFTER_TIME.sub("", text[number.end : covered].strip(" ,")).strip()
     rest = _clean_label(rest, keep="start") if rest else ""
     if not rest:
@@ -150,7 +150,7 @@ def _after_words(text: str, number: FoundNumber, line_end: int, limit: int) -> s
 
 def _after_stop(text: str, position: int, end: int) -> re.Match[str] | None:
     """The next stop after a number's words, reading through a parenthetical without figures:
-    "100% cơ sở điều trị (BV, TTYT, BV tư nhân) đạt loại khá"."""
+    "100% cơ sở khám bệnh (BV, PKĐKKV, phòng khám tư nhân) đạt loại tốt"."""
     while True:
         stop = AFTER_STOP.search(text, position, end)
         if stop is None or text[stop.start()] != "(":
@@ -163,7 +163,7 @@ def _after_stop(text: str, position: int, end: int) -> re.Match[str] | None:
 
 def _extend_before(text: str, line_start: int, position: int, floor: int) -> str:
     """The words before a colon or parenthesis, back to the previous sentence or colon: for
-    "Tổng số tai nạn (các loại), ngộ độc, chấn thương: 9.486"."""
+    "Tổng số ca cấp cứu (các nguyên nhân), bỏng, đuối nước: 2.318"."""
     index = position - 1
     while index >= line_start and text[index] in " :(\n":
         index -= 1
@@ -188,7 +188,7 @@ def _extend_before(text: str, line_start: int, position: int, floor: int) -> str
 
 
 def _topic(text: str, line_start: int, colon: int, floor: int) -> str:
-    """A short heading before a colon: "Bệnh Tay chân miệng" in "- Bệnh Tay chân miệng: …"."""
+    """A short heading before a colon: "Bệnh Thủy đậu" in "- Bệnh Thủy đậu: …"."""
     index = colon - 1
     low = max(line_start, floor)
     while index >= low and text[index] not in ";:.()\n":
@@ -200,8 +200,8 @@ def _topic(text: str, line_start: int, colon: int, floor: int) -> str:
 
 
 def _entity(words: str) -> str:
-    """Who a parenthesised figure is about: "BVĐK tỉnh Hậu Giang (102%)",
-    "… gồm là TTGĐYK (54%)"."""
+    """Who a parenthesised figure is about: "BVĐK tỉnh Sóc Trăng (97%)",
+    "… gồm là TTKSBT (48%)"."""
     pieces = ENTITY_CUT.split(words)
     tail = pieces[-1]
     index = len(pieces) - 1
@@ -266,7 +266,7 @@ def prose_label(
         return (f"{parent.label} – {local}" if local else parent.label), parent
     if local:
         if done and " – " in done[-1].label and _is_breakdown_item(local):
-            # a sibling of the breakdown before it: "…: tuyến tỉnh đạt 102,86%; tuyến huyện: …"
+            # a sibling of the breakdown before it: "…: tuyến tỉnh đạt 97,42%; tuyến huyện: …"
             return f"{done[-1].label.rsplit(' – ', 1)[0]} – {local}", done[-1]
         return local, None
     if parent is not None:
@@ -275,7 +275,7 @@ def prose_label(
 
 
 def _is_breakdown_item(label: str) -> bool:
-    """A short name such as "tuyến huyện" or "nguồn địa phương", not an indicator of its own."""
+    """A short name such as "tuyến huyện" or "nguồn xã hội hóa", not an indicator of its own."""
     return len(WORD.findall(label)) <= 4 and not LABEL_HEAD.search(label)
 
 
@@ -298,7 +298,7 @@ def _local_label(
     colon, or the words it governs."""
     own = "" if boundary == "figure" else _clean_label(before)
     if boundary == "," and 0 < len(WORD.findall(own)) <= 2:
-        # "đã cử đi đào tạo, bồi dưỡng tổng số 214 trường hợp"
+        # "đã tổ chức tập huấn, hướng dẫn tổng số 156 trường hợp"
         own = _extend_before(text, line_start, number.start, previous_end) or own
     after = _after_words(text, number, line_end, limit)
     existential = bool(EXISTENTIAL_END.search(before))
@@ -320,12 +320,12 @@ def _local_label(
         return after
     if counted and boundary in (",", "line") and not number.depth:
         unit_words = text[number.number_end : number.end].strip()
-        return unit_words if _meaningful(unit_words) else ""  # "22 sáng kiến, 26 giải pháp"
+        return unit_words if _meaningful(unit_words) else ""  # "14 đề tài, 9 sáng kiến"
     return ""
 
 
 def _parent(number: FoundNumber, done: list[Draft]) -> Draft | None:
-    """The figure a parenthetical ("1.721.470 (tuyến tỉnh: 193.929 …)") or a bare "đạt 88,81% KH"
+    """The figure a parenthetical ("864.215 (tuyến tỉnh: 127.560 …)") or a bare "đạt 93,47% KH"
     refers back to: the last one before it outside its parentheses."""
     limit = number.paren_start if number.depth and number.paren_start is not None else number.start
     for draft in reversed(done):

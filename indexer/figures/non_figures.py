@@ -8,7 +8,7 @@ import re
 
 # Vietnamese capital letters, for a character class: a code's letters, a name's first letter.
 UPPER = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
-# Dates: "13/01/2025", "ngày 08/7/2021", "ngày 10 tháng 12 năm 2024", "tháng 01 năm 2025", "9/2023".
+# Dates: "18/03/2022", "ngày 14/8/2021", "ngày 22 tháng 09 năm 2021", "tháng 03 năm 2022", "6/2022".
 DATE = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     r"|ngày\s+\d{1,2}/\d{1,2}\b"
@@ -17,11 +17,11 @@ DATE = re.compile(
     r"|ngày\s+\d{1,2}(?=\s+tháng)",
     re.IGNORECASE,
 )
-# Document numbers and codes: "338/QĐ-UBND", "25-CT/TW", "99/2023/QH15", "05/2023/NĐ- CP",
-# "02-Ctr/ĐU", "101-NQ/TU".
+# Document numbers and codes: "512/QĐ-UBND", "31-CT/TW", "58/2022/QH15", "11/2022/NĐ- CP",
+# "07-Ctr/ĐU", "64-NQ/TU".
 DOCUMENT_CODE = re.compile(rf"\b\d+(?:[/-]\d+)*\s?[/-]\s?[{UPPER}][\w/.-]*")
-# A number naming a thing rather than measuring it: "Quyết định 2151", "Đề án 1816", "ISO 9001",
-# "BVĐK số 10", "tiêm nhắc lần 1", "mũi 1", "lần thứ 3", "dự án 7", "hạng 2", "đối tượng 4".
+# A number naming a thing rather than measuring it: "Quyết định 3874", "Đề án 1125", "ISO 9001",
+# "BVĐK số 7", "tiêm nhắc lần 3", "mũi 3", "lần thứ 4", "dự án 5", "hạng 3", "đối tượng 2".
 IDENTIFIER = re.compile(
     r"(?:\b(?:Quyết định|Nghị định|Nghị quyết|Thông tư|Chỉ thị|Công văn|Đề án|Tờ trình|"
     r"Phương án|Thông báo|Kết luận|Luật|ISO|TCVN|[Dd]ự án|tiểu dự án|Điều|khoản|điểm|"
@@ -29,33 +29,33 @@ IDENTIFIER = re.compile(
     r"đợt|tầng|cấp|loại)"
     r"|(?<!Tổng )(?<!tổng )\bsố)\s+\d[\d.,]*(?:\s?[-–]\s?\d+)?"
 )
-# Enumerators: "(1) Sơ cấp cứu", "1) …".
+# Enumerators: "(2) Phòng chống dịch", "1) …".
 ENUMERATOR = re.compile(r"\(\d{1,2}\)|^\d{1,2}\)")
-# Section and list numbering at the start of a line: "1. Mục đích", "3.8. Khám bệnh", "7.1 Chương…",
+# Section and list numbering at the start of a line: "2. Phạm vi", "4.3. Dược phẩm", "6.2 Dự án…",
 # "4." alone.
 LINE_NUMBERING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.(?=\s|$)|^\d{1,2}(?:\.\d{1,2})+(?=\s)")
-# A bare row or footnote number opening a line: "1 Nghị quyết số 99/2023/QH15 …", "4 Tình hình …".
+# A bare row or footnote number opening a line: "1 Nghị quyết số 58/2022/QH15 …", "3 Kết quả …".
 LINE_ROW_NUMBER = re.compile(rf"^\d{{1,2}}(?=\s+[{UPPER}(])")
-# Durations: "12 tháng", "6 tháng, 9 tháng", "05 năm 2021-2025", "3 năm".
+# Durations: "9 tháng", "3 tháng, 6 tháng", "05 năm 2016-2020", "2 năm".
 DURATION = re.compile(r"\b\d+\s+(?:tháng|năm|tuần|quý)\b")
-# Ages and thresholds that are part of what is measured: "dưới 5 tuổi", "từ 18 tuổi", "trẻ <5 tuổi",
-# "12-17 tuổi", "> 4 lần", "dưới 1 tuổi/1000 trẻ đẻ sống".
+# Ages and thresholds that are part of what is measured: "dưới 2 tuổi", "từ 60 tuổi", "trẻ <6 tuổi",
+# "15-49 tuổi", "> 3 lần", "dưới 5 tuổi/1000 trẻ sinh sống".
 LABEL_THRESHOLD = re.compile(
     r"(?:dưới|trên|từ|<|>|≤|≥)\s*\d+(?:\s?[-–]\s?\d+)?\s*tuổi"
     r"|\b\d+\s?[-–]\s?\d+\s*tuổi"
     r"|[<>≤≥]\s?\d+\s+lần",
     re.IGNORECASE,
 )
-# Population denominators: "trên 10.000 người dân", "/100.000 dân", "/1000 trẻ đẻ sống",
-# "bé trai/100 bé gái".
+# Population denominators: "trên 1.000 người dân", "/100.000 dân", "/1.000 trẻ sinh sống",
+# "/100 bé gái".
 PER_POPULATION = re.compile(
     r"(?:(?<=\s)trên|/)\s*\d[\d.]*\s*(?:người dân|dân|trẻ đẻ sống|trẻ sinh sống|bé gái|bé gai)"
     r"(?!\s*số)\b",
     re.IGNORECASE,
 )
-# Rankings: "thấp thứ 3 trong 20 tỉnh".
+# Rankings: "cao thứ 5 trong 13 tỉnh".
 RANKING = re.compile(r"thứ\s+\d+\s+trong\s+(?:số\s+)?\d+")
-# Category bounds: "2 đơn vị tự chủ từ 70-100%", "9 đơn vị từ 30-70 %".
+# Category bounds: "3 đơn vị tự chủ từ 50-100%", "6 đơn vị từ 10-50 %".
 FROM_RANGE = re.compile(r"\btừ\s+\d[\d.,]*\s?[-–]\s?\d[\d.,]*\s?%?")
 URL = re.compile(r"https?://\S+")
 NON_FIGURES = (
@@ -70,13 +70,13 @@ NON_FIGURES = (
     RANKING,
     FROM_RANGE,
 )
-# Years, alone or as periods: "năm 2025", "2021-2025", "Xuân 2022", "KH 2023".
+# Years, alone or as periods: "năm 2022", "2016-2020", "Xuân 2021", "KH 2022".
 YEAR_MENTION = re.compile(
     r"(?<![\d/.,\-–])(?P<from>(?:19|20)\d{2})(?:\s?[-–]\s?(?P<to>(?:19|20)\d{2}))?(?![\d/])"
 )
-# A start year ("từ 2004") is not the year a figure is for.
+# A start year ("từ 2008") is not the year a figure is for.
 START_YEAR = re.compile(r"\btừ\s*$", re.IGNORECASE)
-# Words that make the number after them a year: "năm 2025", "giai đoạn 2021", "KH 2023".
+# Words that make the number after them a year: "năm 2022", "giai đoạn 2016", "KH 2022".
 YEAR_LEAD = re.compile(r"\b(?:năm|giai đoạn|đến|từ|KH|TH|Xuân|nhiệm kỳ)\s*$", re.IGNORECASE)
 
 

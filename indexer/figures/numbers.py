@@ -1,4 +1,4 @@
-"""Numbers as Vietnamese documents write them: reading one ("235.387", "17,1", "105.6%"), with
+"""Numbers as Vietnamese documents write them: reading one ("48.215", "23,6", "112.3%"), with
 its range, denominator, unit and comparator, and finding a figure's numbers in running text."""
 
 from __future__ import annotations
@@ -13,28 +13,28 @@ from indexer.figures.parentheses import paren_state
 
 # Written unit forms and their canonical names, one a line (package data under indexer/data).
 UNITS_FILE = Path(__file__).parents[1] / "data" / "figure_units.txt"
-# One number as Vietnamese documents write it: thousands with dots ("235.387", "1.721.470",
-# "16.096.205.221"), decimals with a comma ("17,1", "19,93", "0,950"), and the dot decimal some
-# tables use before a percent sign ("105.6%", "100.00%").
+# One number as Vietnamese documents write it: thousands with dots ("48.215", "2.604.318",
+# "27.481.630.915"), decimals with a comma ("23,6", "8,47", "0,875"), and the dot decimal some
+# tables use before a percent sign ("112.3%", "98.50%").
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}(?=\s?%)|\d+(?:,\d+)?"
 NUMBER_FORMAT = re.compile(
     r"^(?:(?P<thousands>\d{1,3}(?:\.\d{3})+)(?:,(?P<tdec>\d+))?"
     r"|(?P<dotdec>\d+\.\d{1,2})(?=\s?%)"
     r"|(?P<plain>\d+)(?:,(?P<dec>\d+))?)(?:\s?(?:%o|%|‰))?$"
 )
-# A number in running text, with an optional upper end ("103-105", "2,0-2,1", "1-2 ngày") and an
-# optional denominator ("75/75", "6.735/8.526", "3,093 /3,093", "103-105/100"); never a piece of
-# a word ("QH15", "Covid-19"), of a code or of a longer number ("4.0", "3,6,9,12").
+# A number in running text, with an optional upper end ("104-106", "3,5-3,8", "2-3 ngày") and an
+# optional denominator ("58/58", "4.912/5.207", "2,418 /2,418", "104-106/100"); never a piece of
+# a word ("QH15", "Covid-19"), of a code or of a longer number ("4.0", "2,4,6,8").
 FIGURE_NUMBER = re.compile(
     rf"(?<![\w.,/\-–])(?P<num>{NUMBER})"
     rf"(?:\s?[-–]\s?(?P<high>{NUMBER}))?"
     rf"(?:\s?/\s?(?P<den>{NUMBER}))?"
     r"(?!\d)(?![.,]\d)(?!\s?/\s?\d)"
 )
-# A comparator written as a symbol right before the number: "<17", "> 45%", "≥62", "≤ 5".
+# A comparator written as a symbol right before the number: "<15", "> 40%", "≥58", "≤ 3".
 COMPARATOR_SYMBOL = re.compile(r"([<>≤≥])=?\s?$")
-# A comparator written in words just before the number: "Trên 95%", "dưới 17%",
-# "tối thiểu 30%", "chiếm hơn 70%".
+# A comparator written in words just before the number: "Trên 90%", "dưới 12%",
+# "tối thiểu 25%", "chiếm hơn 60%".
 COMPARATOR_WORDS = re.compile(
     r"(?:^|[\s(])(trên|dưới|tối thiểu|ít nhất|tối đa|không quá|hơn|không dưới|không vượt quá)\s*$",
     re.IGNORECASE,
@@ -51,7 +51,7 @@ COMPARATOR_BY_WORD = {
     "không vượt quá": "≤",
 }
 # Units that measure rather than count: the words after them start a new clause
-# ("kết dư 2,5 tỷ đơn vị tạm chi …").
+# ("kết dư 3,8 tỷ đơn vị trích quỹ …").
 MEASURE_UNITS = frozenset(
     ["tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "đồng/người/tháng", "gram", "tuổi", "ngày"]
 )
@@ -78,9 +78,9 @@ class FoundNumber:
 def parse_number(raw: str) -> float:
     """The value of a number written the Vietnamese way.
 
-    Dots group thousands and a comma marks decimals ("235.387" → 235387, "17,1" → 17.1,
-    "16.096.205.221" → 16096205221); a dot followed by one or two digits is a decimal only before
-    a percent sign ("105.6%" → 105.6). A trailing %, %o or ‰ is allowed and ignored.
+    Dots group thousands and a comma marks decimals ("48.215" → 48215, "23,6" → 23.6,
+    "27.481.630.915" → 27481630915); a dot followed by one or two digits is a decimal only before
+    a percent sign ("112.3%" → 112.3). A trailing %, %o or ‰ is allowed and ignored.
     """
     match = NUMBER_FORMAT.match(raw.strip())
     if not match:
@@ -158,7 +158,7 @@ def figure_numbers(
             continue
         following = line[match.end() :]
         if re.match(rf"\s?[/-]\s?[{UPPER}]", following):
-            continue  # a code: "338/QĐ", "25-CT"
+            continue  # a code: "512/QĐ", "31-CT"
         try:
             value = parse_number(match["num"] + ("%" if re.match(r"\s?%", following) else ""))
         except ValueError:
@@ -229,7 +229,7 @@ def _parse_optional(raw: str | None, following: str) -> float | None:
 
 def _drop_label_thresholds(text: str, numbers: list[FoundNumber]) -> list[FoundNumber]:
     """A compared number followed by "chiếm/đạt/là" and another number is part of the label:
-    "tỷ lệ trẻ nhẹ cân <2500gr chiếm 1,79%"."""
+    "tỷ lệ trẻ thừa cân >4000gr chiếm 3,12%"."""
     kept: list[FoundNumber] = []
     for index, number in enumerate(numbers):
         following = numbers[index + 1] if index + 1 < len(numbers) else None

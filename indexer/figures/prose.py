@@ -12,8 +12,8 @@ from indexer.figures.non_figures import UPPER
 from indexer.figures.numbers import MEASURE_UNITS, FoundNumber, figure_numbers
 from indexer.figures.parentheses import opening_paren
 
-# A change against an earlier period, not a level: "tăng 25,56% so với cùng kỳ",
-# "giảm 559 ca so với cùng kỳ", "tăng so cùng kỳ 15%".
+# A change against an earlier period, not a level: "tăng 12,40% so với cùng kỳ",
+# "giảm 312 ca so với cùng kỳ", "tăng so cùng kỳ 8%".
 CHANGE_WORD = re.compile(r"\b(?:tăng|giảm)\b", re.IGNORECASE)
 CHANGE_REFERENCE = re.compile(
     r"\b(?:so(?: với)?|với)(?: cùng kỳ| năm trước| kỳ trước)\b|\bso với\b"
@@ -25,11 +25,11 @@ PROGRAMME_NAME = re.compile(
 )
 CLAUSE_END = re.compile(r"[;.(](?:\s|$)|[;(]")
 SENTENCE_END = re.compile(r"\.(?:\s|$)")
-# Where a label stops, looking back from a number: "Tỷ lệ bảo hiểm y tế toàn dân: 95%",
-# "…1.301.213, tăng …", "(KH 9,3)".
+# Where a label stops, looking back from a number: "Tỷ lệ tiêm chủng mở rộng: 97%",
+# "…1.126.904, tăng …", "(KH 7,5)".
 BOUNDARY_CHARS = ";:,()\n"
-# Between two figures with no punctuation, where the second one's words begin: "… 141,09% và TYT
-# đạt 105,36%", "13 cơ sở với số tiền là 43,45 triệu đồng", "159/160 tỷ đạt 99%".
+# Between two figures with no punctuation, where the second one's words begin: "… 118,20% và TYT
+# đạt 96,75%", "8 cơ sở với số tiền là 27,30 triệu đồng", "212/215 tỷ đạt 98%".
 GAP_STOP = re.compile(
     r"\s(?=(?:và|với|tăng|giảm|so với|so cùng|trong đó)\b)"
     r"|\s(?=(?:đạt|chiếm|là|bằng)(?:\s+tỷ lệ)?\s+[<>≤≥]?\s?\d)",
@@ -61,7 +61,7 @@ def prose_figures(
         if (number.unit is None or number.unit == "ngày") and PROGRAMME_NAME.match(
             BULLET.sub("", before)
         ):
-            continue  # part of a name: "Chương trình Chăm sóc dinh dưỡng 1000 ngày đầu đời"
+            continue  # part of a name: "Đề án Chăm sóc trẻ sơ sinh 28 ngày đầu"
         label, parent = prose_label(
             text, line_start, line_end, number, before, region_start, boundary, done, following
         )
@@ -102,10 +102,9 @@ def _clause_start(
 ) -> tuple[int, str]:
     """Where the clause holding a number begins, and what ends the one before it.
 
-    A parenthetical without figures belongs to the label ("tỷ số giới tính khi sinh (bé trai/100
-    bé gái) là 107/100"). Right after another figure the clause begins where that figure's own
-    words stop ("13 cơ sở với số tiền là 43,45 triệu đồng"), or it is "figure" when no such stop
-    comes.
+    A parenthetical without figures belongs to the label ("tỷ lệ sinh con thứ ba (trở lên) là
+    6,2%"). Right after another figure the clause begins where that figure's own words stop
+    ("8 cơ sở với số tiền là 27,30 triệu đồng"), or it is "figure" when no such stop comes.
     """
     floor = line_start
     if previous is not None and previous.end > floor:
@@ -122,12 +121,12 @@ def _clause_start(
                 continue
         if char in BOUNDARY_CHARS or (char == "." and text[index + 1 : index + 2] in (" ", "\n")):
             if char == "\n" and text[index - 1 : index] == ":":
-                return index + 1, ":"  # "Số hồ sơ giải quyết sớm hạn:" then "1117 hồ sơ"
+                return index + 1, ":"  # "Số hồ sơ tiếp nhận trực tuyến:" then "842 hồ sơ"
             return index + 1, char
         index -= 1
     if previous is not None and floor == previous.end:
         if previous.unit_is_word and (previous.unit or "").split("/")[0] in MEASURE_UNITS:
-            return floor, "stop"  # "kết dư 2,5 tỷ đơn vị tạm chi tết cho nhân viên 0,5 tỷ"
+            return floor, "stop"  # "kết dư 3,8 tỷ đơn vị trích quỹ khen thưởng 0,7 tỷ"
         stop = GAP_STOP.search(text, floor, position)
         if stop is not None:
             return stop.end(), "stop"
@@ -144,8 +143,8 @@ def _sentence(
     text: str, line_start: int, line_end: int, position: int, over: str = ",;"
 ) -> tuple[int, int]:
     """The sentence around a position; it goes back over a line break after "," or ";"
-    ("Phấn đấu đến năm 2030, trên 95% …;" then "100% người có nguy cơ cao …"), and for a year
-    also after an introducing colon ("* Tình hình cung ứng năm 2023:")."""
+    ("Phấn đấu đến năm 2025, trên 90% …;" then "100% trẻ sơ sinh được sàng lọc …"), and for a
+    year also after an introducing colon ("* Tình hình khám chữa bệnh năm 2021:")."""
     start = line_start
     while start > 0 and text[start - 1] == "\n" and text[max(0, start - 2)] in over:
         previous_start = text.rfind("\n", 0, start - 1) + 1

@@ -19,14 +19,14 @@ from indexer.figures.numbers import (
 )
 from indexer.models import FigureKind
 
-# The label and unit columns that open a flattened column header: "TT Chỉ tiêu ĐVT …",
-# "TT Chỉ số Đơn vị tính …", "Nội dung Chỉ tiêu", "Nội dung Thực hiện Tỷ lệ So sánh cùng kỳ".
+# The label and unit columns that open a flattened column header: "STT Chỉ số ĐVT …",
+# "TT Tên chỉ tiêu Đơn vị tính …", "Nhiệm vụ Mục tiêu", "Nội dung Kết quả Tỷ lệ So với năm trước".
 HEADER_LEAD = re.compile(
     r"^(?:S?TT\s+)?(?:Nội dung|Tên chỉ tiêu|Chỉ tiêu|Chỉ số|Nhiệm vụ)?\s*"
     r"(?P<unit>Đơn vị tính|ĐVT|Đơn vị)?\s*"
 )
-# Words that open a value column: "KH 2023 TH 2023", "Chỉ tiêu Nghị quyết Đại hội 2026-2030
-# Năm 2025 KH đến Năm 2030", "Thực hiện Tỷ lệ So sánh cùng kỳ", "Năm 2025 Ghi chú".
+# Words that open a value column: "KH 2022 TH 2022", "Mục tiêu Nghị quyết Tỉnh ủy 2021-2025
+# Năm 2022 KH đến Năm 2025", "Kết quả Tỷ lệ So với năm trước", "Năm 2022 Ghi chú".
 COLUMN_START = re.compile(
     r"\b(?P<word>KH|TH|Kế hoạch|Thực hiện|Kết quả|Ước(?: thực hiện| tính)?|Chỉ tiêu|Mục tiêu|"
     r"Tỷ lệ|So sánh|So với|Ghi chú|[Nn]ăm)\b|(?<![\d\-–])(?P<year>(?:19|20)\d{2})"
@@ -35,13 +35,13 @@ COLUMN_TARGET = re.compile(r"\b(?:KH|Kế hoạch|Chỉ tiêu|Mục tiêu)\b")
 COLUMN_RESULT = re.compile(r"\b(?:TH|Thực hiện|Kết quả|Ước)\b")
 COLUMN_CHANGE = re.compile(r"\b(?:So sánh|So với)\b")
 # A column header written as a line of running text, possibly followed by the first row:
-# "Nội dung Thực hiện Tỷ lệ So với cùng kỳ năm trước Bệnh nhân ĐHTL trong năm 3 100.00% 66.67%".
+# "Nội dung Kết quả Tỷ lệ So với năm trước Ca mắc sởi được điều tra 12 100.00% 75.00%".
 INLINE_HEADER = re.compile(
     r"^(?:Nội dung|Chỉ tiêu|Chỉ số|S?TT)\s+(?:(?:Thực hiện|Tỷ lệ|So sánh|So với|cùng kỳ|năm trước|"
     r"Kế hoạch|KH|TH|Ước|Kết quả|Năm|năm|ĐVT|Đơn vị tính|Ghi chú|(?:19|20)\d{2})(?:\s+|$))+"
 )
-# One value cell at the end of a table row: "70", "68,5", "<17", "> 45%", "≥62", "103-105/100",
-# "105.6%", "-4.1%", "%o" stays with the unit column.
+# One value cell at the end of a table row: "32", "30,4", "<15", "> 40%", "≥58", "104-106/100",
+# "112.3%", "-2.7%", "%o" stays with the unit column.
 CELL = re.compile(
     rf"(?:^|(?<=\s))(?P<cmp>[<>≤≥])?=?\s?(?P<sign>[-+])?(?P<num>{NUMBER})"
     rf"(?:\s?[-–]\s?(?P<high>{NUMBER}))?(?:\s?/\s?(?P<den>{NUMBER}))?"
@@ -50,7 +50,7 @@ CELL = re.compile(
 ROW_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[-+•*]\s*)")
 SUB_ROW = re.compile(r"^\s*[-+•*]")
 GROUP_ROW = re.compile(r"^\s*[*]\s*(?P<label>.+?)\s*:?\s*$")
-# The unit column of a sex-ratio row: "số bé trai/ bé gái", "số bé trai/100 bé gai".
+# The unit column of a sex-ratio row: "số bé trai / bé gái", "bé trai/ 100 bé gai".
 SEX_RATIO_UNIT = re.compile(r"\s(?:số\s+)?bé\s+trai\s*/\s*(?:100\s+)?bé\s+g[áa]i$", re.IGNORECASE)
 ColumnRole = Literal["value", "ratio", "change", "note"]
 
@@ -76,7 +76,7 @@ class InlineTable:
 def parse_columns(context: str) -> tuple[list[Column], bool]:
     """The value columns of a flattened header, and whether it has a unit column.
 
-    "TT Chỉ tiêu ĐVT KH 2023 TH 2023" → [KH 2023 (target, 2023), TH 2023 (result, 2023)], True.
+    "STT Chỉ số ĐVT KH 2022 TH 2022" → [KH 2022 (target, 2022), TH 2022 (result, 2022)], True.
     """
     lead = HEADER_LEAD.match(context)
     has_unit = bool(lead and lead["unit"])
@@ -172,7 +172,7 @@ def _cell_number(match: re.Match[str], unit: str | None) -> FoundNumber:
 
 def _row_label(text: str, start: int, stop: int, has_unit: bool) -> tuple[str, str | None]:
     """A row's label and its unit column:
-    "1 Bác sĩ/vạn dân Bác sĩ" → ("Bác sĩ/vạn dân", "bác sĩ")."""
+    "2 Số bác sĩ/vạn dân Bác sỹ" → ("Số bác sĩ/vạn dân", "bác sĩ")."""
     label = text[start:stop]
     label = ROW_NUMBER.sub("", label, count=1).strip()
     unit: str | None = None

@@ -174,7 +174,7 @@ class Answerer:
     def _previous_document(
         self, previous: str, history: Sequence[Turn], filters: SearchFilters | None
     ) -> SearchFilters:
-        """ "Ai ký báo cáo này?": the document the earlier answer came from."""
+        """ "Văn bản này do ai ký?": the document the earlier answer came from."""
         earlier = list(history)
         while earlier and earlier[-1].content != previous:
             earlier.pop()

@@ -95,7 +95,7 @@ class FigureAnswerer:
         self, best: FigureRecord
     ) -> tuple[FigureRecord | None, FigureRecord | None]:
         """The result and the plan of the same indicator: on the same line (a KH/TH table row,
-        "kế hoạch … thực hiện …") or with the same indicator, nearest first."""
+        "kế hoạch 500 … thực hiện 512") or with the same indicator, nearest first."""
         wanted = "target" if best.figure.kind != "target" else "result"
         partner = self._partner(best, wanted)
         if wanted == "target":
@@ -177,8 +177,8 @@ def _quote(record: FigureRecord) -> tuple[int, int]:
 
 
 def _met(result: Figure, plan: Figure) -> tuple[bool | None, float | None]:
-    """Whether the result meets the plan, respecting the plan's comparator ("< 8,5‰" is met by
-    2,34), and the result as a share of the plan when both are in the same unit."""
+    """Whether the result meets the plan, respecting the plan's comparator ("< 6,0‰" is met by
+    4,12), and the result as a share of the plan when both are in the same unit."""
     if (result.unit or "") != (plan.unit or ""):
         return None, None
     if plan.comparator in ("<", "≤"):

@@ -31,7 +31,7 @@ RESULT_CUES = re.compile(
 )
 # "phải đạt", "cần đạt", "phấn đấu đạt": a goal, though "đạt" is also how results are reported.
 GOAL_REACH = re.compile(r"\b(?:phai|can|phan dau|muc tieu)(?: \w+){0,2} dat\b")
-# "đạt bao nhiêu % kế hoạch": the percent is of the plan, not the measure asked for.
+# "được mấy phần trăm KH": the percent is of the plan, not the measure asked for.
 SHARE_OF_PLAN = re.compile(r"(?:%|phan tram)\s*(?:so voi\s*)?(?:ke hoach|kh|chi tieu|du toan)\b")
 RATE_CUES = re.compile(
     r"\b(ty le|ty suat|ty so|phan tram|bao nhieu %|may %|rate|ratio|percent(?:age)?|share|"
@@ -124,7 +124,7 @@ def analyze_figure_question(
 def qualifier_numbers(text: str) -> frozenset[int]:
     """One- and two-digit numbers in a label or question, years aside: the dose, the round, the
     age band or the birth order an indicator is about. Longer ones are quantities or
-    denominators ("trên 100.000 dân")."""
+    denominators ("trên 1.000 trẻ sinh sống")."""
     return frozenset(int(s) for s in syllables(YEAR.sub(" ", text)) if s.isdigit() and len(s) <= 2)
 
 
@@ -153,8 +153,8 @@ def content_syllables(text: str, places: Sequence[str]) -> list[str]:
 
 
 def _content(text: str, place_syllables: set[str]) -> list[str]:
-    """Content syllables in order; a negation stays when it qualifies the next one ("cơ sở không
-    đạt chuẩn" is not "cơ sở đạt chuẩn"), unlike the question particle ("… không?")."""
+    """Content syllables in order; a negation stays when it qualifies the next one ("trạm không
+    có bác sĩ" is not "trạm có bác sĩ"), unlike the question particle ("… không?")."""
     found = list(syllables(text))
     kept = []
     for i, syllable in enumerate(found):
@@ -171,7 +171,7 @@ def _is_content(syllable: str, place_syllables: set[str]) -> bool:
 
 
 def _initialisms(places: tuple[str, ...]) -> set[str]:
-    """ "HG" for Hậu Giang: officials abbreviate place names by their initials."""
+    """ "ST" for Sóc Trăng: officials abbreviate place names by their initials."""
     return {"".join(s[0] for s in syllables(fold(p))) for p in places if len(p.split()) > 1}
 
 
@@ -184,7 +184,7 @@ def _wanted(folded: str) -> Wanted | None:
     target = TARGET_CUES.search(folded)
     result = RESULT_CUES.search(GOAL_REACH.sub(" ", folded))
     if target and result:
-        # "đặt kế hoạch … và thực tế đạt": the result is the answer, the plan comes with it
+        # "chỉ tiêu … nhưng thực tế đạt": the result is the answer, the plan comes with it
         return "result"
     if target:
         return "target"

@@ -1,5 +1,5 @@
 """Follow-up questions: a turn that leaves out the place, the year or the indicator borrows them
-from the earlier turns ("Còn Lai Châu thì sao?", "And by 2030?", "What about facility 2?"), and a
+from the earlier turns ("Còn Kon Tum thì sao?", "And by 2025?", "What about facility 3?"), and a
 turn that points back at a document ("báo cáo này", "this plan") is asked of that document."""
 
 from __future__ import annotations

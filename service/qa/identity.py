@@ -1,6 +1,6 @@
 """Questions about a document's identity: its number, its date, the body that issued it — of a
 corpus document ("the province's plan: which number?") or of one the corpus cites ("when was
-Directive 12-CT/TW issued?"). A field the document leaves blank ("Số:    /KH-SYT ngày   /  /20…")
+Directive 12-CT/TW issued?"). A field the document leaves blank ("Số:    /KH-BVĐK ngày   /  /20…")
 is reported
 as not given, and a question asking only for blank fields is not answerable."""
 
@@ -34,13 +34,13 @@ FIELD_CUES = {
         r"who issued|issuer)\b"
     ),
 }
-# Where a document states its number, at its head: "Số: 338/QĐ-UBND", "Số:   /KH-SYT".
+# Where a document states its number, at its head: "Số: 512/QĐ-UBND", "Số:   /KH-BVĐK".
 NUMBER_LINE = re.compile(r"\bSố\s*:?[^\n]{0,40}")
-# The clause of a decision naming who proposed it: "Theo đề nghị của Chánh Văn phòng …".
+# The clause of a decision naming who proposed it: "Theo đề nghị của Trưởng khoa Dược …".
 PROPOSER = re.compile(r"\b(?:Theo|Xét) đề nghị của\s+([^\n.;]+)")
 # A self-reference whose number is left blank keeps the symbol: "Quyết định số    /QĐ-BV".
 BLANK_NUMBER = re.compile(r"\bsố\s*/\s*([A-ZĐ][A-Za-zĐđ]*(?:[-/][A-Za-zĐđ0-9]+)+)")
-# A question naming the type right before asking its number: "… căn cứ quyết định số mấy?".
+# A question naming the type right before asking its number: "… theo thông tư số mấy?".
 TYPE_THEN_NUMBER = r"\s+(?:so (?:may|hieu|nao)|mang so|ky hieu)\b"
 HEAD_CHARS = 2000
 ISSUER_WORDS = ("ubnd", "hdnd", "tinh uy", "chinh phu", "bo y te", "thu tuong", "ban bi thu")
@@ -182,8 +182,8 @@ class IdentityAnswers:
 
 
 def _subject_type(question: str) -> str | None:
-    """The type of document the question is about: the one whose number it asks ("… căn cứ
-    quyết định số mấy?"), else the first it names ("Kế hoạch … thực hiện Chỉ thị …" asks about
+    """The type of document the question is about: the one whose number it asks ("… theo
+    thông tư số mấy?"), else the first it names ("Kế hoạch … triển khai Nghị quyết …" asks about
     the plan)."""
     folded = fold(question)
     for key, name in TYPE_WORDS.items():
@@ -194,8 +194,8 @@ def _subject_type(question: str) -> str | None:
 
 
 def _is_a(document: Document, subject: str | None) -> bool:
-    """The document is of the asked type, or its title names it ("Quyết định ban hành Chương
-    trình hành động …" is where the programme's number is asked)."""
+    """The document is of the asked type, or its title names it ("Quyết định phê duyệt Đề án …"
+    is where the project's number is asked)."""
     if subject is None:
         return True
     attributes = document.attributes
@@ -207,7 +207,7 @@ def _issued_by(document: Document, issuers: Sequence[str]) -> bool:
 
 
 def _display_date(iso: str | None) -> str | None:
-    """ "2025-01-13" → "13/01/2025", "2025-01" → "01/2025"."""
+    """ "2022-03-18" → "18/03/2022", "2022-03" → "03/2022"."""
     if not iso:
         return None
     return "/".join(reversed(iso.split("-")))

@@ -20,7 +20,7 @@ Intent = Literal[
     "general",
 ]
 
-# Codes of legal documents: "43/2021/QĐ-UBND", "25-CT/TW", "02-Ctr/ĐU", "74/NQ-HĐND".
+# Codes of legal documents: "17/2022/QĐ-UBND", "31-CT/TW", "07-Ctr/ĐU", "46/NQ-HĐND".
 DOCUMENT_CODE = re.compile(
     r"\b\d{1,5}(?:/\d{4})?[/-][A-Za-zĐđ]{1,6}(?:[/-][A-Za-zĐđ0-9]{1,8}){1,2}\b"
 )
@@ -44,17 +44,19 @@ FIGURE_CUES = re.compile(
 )
 
 
-# Asking which document, its number or its date: "tờ trình số mấy, ngày nào?", "which decision".
+# Asking which document, its number or its date: "công văn ký hiệu gì, ban hành ngày nào?",
+# "which decision".
 DOCUMENT_CUES = re.compile(
     r"\b(so (?:may|hieu|nao)|ky hieu|ngay nao|khi nao|ban hanh ngay|which (?:decision|plan|"
     r"document|directive|resolution|report)|when was|issued on|what date)\b"
 )
-# Asking for several items: "những nhóm giải pháp nào", "gồm những gì", "which two hospitals".
+# Asking for several items: "những biện pháp nào", "gồm những gì", "which three districts".
 LIST_CUES = re.compile(
     r"\b(nhung\b.*\bnao|gom nhung|cac\b.*\bnao|nhung gi|nhung noi dung|"
     r"which (?:two|three|\w+s)\b|what are the|list (?:the|all)|name the)\b"
 )
-# Result against plan: "kế hoạch … và thực tế đạt", "đạt bao nhiêu % kế hoạch", "so với dự toán".
+# Result against plan: "chỉ tiêu … thực hiện được", "được mấy phần trăm KH", "vượt bao nhiêu so
+# với KH".
 PLAN_VS_ACTUAL_CUES = re.compile(
     r"\bso voi (?:ke hoach|du toan|von giao|chi tieu|kh)\b|(?:%|\bphan tram) ?(?:ke hoach|kh)\b|"
     r"\b(?:ke hoach|chi tieu)\b.*\b(?:thuc te|thuc hien duoc|dat duoc)\b|"

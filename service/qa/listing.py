@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from indexer.models import Passage
 
-# A list item or a numbered sub-heading: "- Sốt xuất huyết …", "a) …", "2.1. Tăng cường …".
+# A list item or a numbered sub-heading: "- Bệnh dại …", "a) …", "3.2. Củng cố …".
 ITEM = re.compile(r"^\s*(?:[-+•*–]\s*|[a-zđ]\)\s*|\(\d{1,2}\)\s*|\d{1,2}(?:\.\d{1,2})*\.?\s+)")
 MIN_ITEMS = 3
 MAX_ITEMS = 12

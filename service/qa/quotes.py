@@ -7,8 +7,8 @@ import re
 from indexer.models import Passage
 from indexer.tokens import fold, syllables
 
-# A sentence ends at . ; ! ? or a line break — but a dot or comma between digits ("10.000",
-# "135.553.900.052", "17,1") is part of a number.
+# A sentence ends at . ; ! ? or a line break — but a dot or comma between digits ("25.000",
+# "48.907.312.640", "23,6") is part of a number.
 SENTENCE = re.compile(r"(?:[^.;!?\n]|(?<=\d)[.,](?=\d))+[.;!?]?")
 # A list marker opening a line is not part of the sentence: "- ", "+ ", "a) ".
 MARKER = re.compile(r"^(?:[-+•*–]|[a-zđ]\))\s+")

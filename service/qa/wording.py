@@ -3,6 +3,7 @@ lists, signers, legal bases, and the messages of an abstention."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from indexer.models import Document, Figure, Passage, Reference
@@ -27,8 +28,9 @@ def document_name(document: Document) -> str:
     return name
 
 
-def reference_name(reference: Reference) -> str:
-    name = f"{reference.doc_type} số {written_code(reference)}"
+def reference_name(reference: Reference, written: str | None = None) -> str:
+    """`written`: the code as the citations usually write it (default: as this one does)."""
+    name = f"{reference.doc_type} số {written or written_code(reference)}"
     if reference.date:
         name += f" ngày {'/'.join(reversed(reference.date.split('-')))}"
     if reference.issuer:
@@ -104,10 +106,12 @@ def reference(language: str, references: Sequence[Reference], citing: Sequence[D
     first = references[0]
     subject = next((r.subject for r in references if r.subject), None)
     documents = "; ".join(document_name(d) for d in citing)
+    # the spelling most citations use (the first seen on a tie), not one document's variant
+    usual = Counter(written_code(r) for r in references).most_common(1)[0][0]
     if language == "en":
-        text = reference_name(first) + (f" concerns: {subject}." if subject else ".")
+        text = reference_name(first, usual) + (f" concerns: {subject}." if subject else ".")
         return text + f" Cited by: {documents}."
-    text = reference_name(first) + (f" về việc: {subject}." if subject else ".")
+    text = reference_name(first, usual) + (f" về việc: {subject}." if subject else ".")
     return text + f" Được trích dẫn/thực hiện bởi: {documents}."
 
 

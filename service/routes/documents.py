@@ -48,7 +48,7 @@ router = APIRouter()
 EngineDependency = Annotated[Engine, Depends(get_engine)]
 
 # How a document leaves its own number or day blank for the signer to fill in (seeds 000, 001):
-# "Số:   /KH-SYT", "Quyết định số   /QĐ-TTYT"; "ngày   tháng 01 năm 2025", "ngày   /   /2025".
+# "Số:   /KH-BVĐK", "Quyết định số   /QĐ-BVĐK"; "ngày   tháng 03 năm 2022", "ngày   /   /2022".
 BLANK_NUMBER = re.compile(r"(?<!\w)(?i:số)[ \t]*:?[ \t]*/[ \t]*[A-ZĐ]")
 BLANK_DAY = re.compile(r"(?<!\w)ngày[ \t]*(?:tháng|/)")
 HEADER_CHARS = 3000  # where a document's own number and date are written
@@ -65,7 +65,7 @@ def attributes_out(attributes: DocumentAttributes) -> AttributesOut:
 
 def display_title(attributes: AttributesOut, doc_id: str) -> str:
     """The document's title; without one, what it is, who issued it and where ("Báo cáo – Sở Y
-    tế tỉnh Hậu Giang"), never its file name; the id only when nothing at all is known."""
+    tế tỉnh Sóc Trăng"), never its file name; the id only when nothing at all is known."""
     if attributes.title:
         return attributes.title
     parts = [p for p in (attributes.doc_type, attributes.issuing_body) if p]

@@ -113,7 +113,7 @@ def parse_int(text: str | None) -> int | None:
 
 
 def display_date(iso_date: str | None) -> str | None:
-    """'2023-10-25' → '25/10/2023', '2025-01' → '01/2025': how the documents write dates."""
+    """'2021-09-22' → '22/09/2021', '2022-03' → '03/2022': how the documents write dates."""
     if not iso_date:
         return None
     return "/".join(reversed(iso_date.split("-")))

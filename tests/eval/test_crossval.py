@@ -67,7 +67,11 @@ def test_answers_without_confidence_keep_the_products_own_decisions():
 
 
 def test_figure_accuracy_counts_withheld_answers_as_misses():
-    outcomes = [outcome("a", confidence=0.9), outcome("a", confidence=0.4), outcome("a", right=False)]
+    outcomes = [
+        outcome("a", confidence=0.9),
+        outcome("a", confidence=0.4),
+        outcome("a", right=False),
+    ]
     assert figure_accuracy_at(outcomes, 0.0) == pytest.approx(2 / 3)
     assert figure_accuracy_at(outcomes, 0.5) == pytest.approx(1 / 3)
 

@@ -39,14 +39,18 @@ def test_the_dev_set_carries_kinds_mentions_and_traps():
 )
 def test_malformed_lines_are_reported_with_their_number(tmp_path, line, fragment):
     path = tmp_path / "set.jsonl"
-    path.write_text('{"id": "a", "question": "q", "evidence": ["e"]}\n' + line + "\n", encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "question": "q", "evidence": ["e"]}\n' + line + "\n", encoding="utf-8"
+    )
     with pytest.raises(DatasetError, match=fragment):
         load_dataset(path)
 
 
 def test_relevance_ignores_case_whitespace_and_segmentation_underscores():
     assert norm("Tỷ lệ  BHYT\n95 %") == "tỷlệbhyt95%"
-    assert is_relevant("Tỷ_lệ bảo hiểm y tế toàn dân:\n95% .", ["tỷ lệ bảo hiểm y tế toàn dân: 95%"])
+    assert is_relevant(
+        "Tỷ_lệ bảo hiểm y tế toàn dân:\n95% .", ["tỷ lệ bảo hiểm y tế toàn dân: 95%"]
+    )
     assert not is_relevant("Tỷ lệ bảo hiểm y tế toàn dân: 98%", ["toàn dân: 95%"])
 
 

@@ -193,7 +193,9 @@ def test_only_a_new_or_changed_document_is_processed_again(build, corpus, index_
     (corpus / "ke-hoach-phong-chong-lao.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
     added = build()
     assert (added.processed, added.documents) == (1, first.documents + 1)
-    (corpus / "ke-hoach-phong-chong-lao.txt").write_text(NEW_DOCUMENT + "\nGhi chú.\n", encoding="utf-8")
+    (corpus / "ke-hoach-phong-chong-lao.txt").write_text(
+        NEW_DOCUMENT + "\nGhi chú.\n", encoding="utf-8"
+    )
     assert build().processed == 1
     (corpus / "ke-hoach-phong-chong-lao.txt").unlink()
     removed = build()
@@ -206,7 +208,9 @@ def test_only_a_new_or_changed_document_is_processed_again(build, corpus, index_
     assert fresh.processed == first.documents  # another chunking is another processing
     build(force=True)
     index = open_index(index_dir, MODEL_ID)
-    assert {d.doc_id: index.store.passages_of(d.doc_id) for d in index.store.documents()} == passages
+    assert {
+        d.doc_id: index.store.passages_of(d.doc_id) for d in index.store.documents()
+    } == passages
     index.store.close()
 
 

@@ -62,7 +62,10 @@ def test_english_question_is_answered_in_english_quoting_vietnamese(client):
 def test_follow_up_keeps_indicator_and_year_and_changes_the_place(client):
     first = "Tỷ lệ bảo hiểm y tế toàn dân năm 2025 của Long An?"
     answer = ask(client, first)
-    history = [{"role": "user", "content": first}, {"role": "assistant", "content": answer["answer"]}]
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": answer["answer"]},
+    ]
     body = ask(client, "Còn huyện Cần Đước thì sao?", history)
     assert "Cần Đước" in body["resolved_question"] and "2025" in body["resolved_question"]
     assert body["figures"][0]["value"] == 98
@@ -97,7 +100,9 @@ def test_code_question_names_the_citing_documents(client):
     body = ask(client, "Chỉ thị 25-CT/TW được những văn bản nào thực hiện?")
     assert body["intent"] == "reference" and body["answerable"]
     assert any(code in body["citations"][0]["text"] for code in ("25-CT/TW", "25/CT-TW"))
-    assert "Hậu Giang" in body["answer"] or "Long An" in body["answer"] or "Lai Châu" in body["answer"]
+    assert (
+        "Hậu Giang" in body["answer"] or "Long An" in body["answer"] or "Lai Châu" in body["answer"]
+    )
 
 
 def test_general_question_quotes_a_passage(client):

@@ -21,7 +21,14 @@ def env(seed_settings):
 def test_index_reports_an_up_to_date_index(seed_settings):
     result = runner.invoke(
         app,
-        ["index", "--corpus", str(seed_settings.corpus_dir), "--index-dir", str(seed_settings.index_dir), "--quiet"],
+        [
+            "index",
+            "--corpus",
+            str(seed_settings.corpus_dir),
+            "--index-dir",
+            str(seed_settings.index_dir),
+            "--quiet",
+        ],
         env=env(seed_settings),
     )
     assert result.exit_code == 0, result.output
@@ -29,13 +36,17 @@ def test_index_reports_an_up_to_date_index(seed_settings):
 
 
 def test_search_prints_ranked_passages(seed_settings):
-    result = runner.invoke(app, ["search", "tổng số siêu âm Cần Đước", "--k", "3"], env=env(seed_settings))
+    result = runner.invoke(
+        app, ["search", "tổng số siêu âm Cần Đước", "--k", "3"], env=env(seed_settings)
+    )
     assert result.exit_code == 0, result.output
     assert "1." in result.output and "siêu âm" in result.output
 
 
 def test_ask_prints_the_answer_and_its_sources(seed_settings):
-    result = runner.invoke(app, ["ask", "Tỷ lệ mổ lấy thai ở Hậu Giang năm 2023?"], env=env(seed_settings))
+    result = runner.invoke(
+        app, ["ask", "Tỷ lệ mổ lấy thai ở Hậu Giang năm 2023?"], env=env(seed_settings)
+    )
     assert result.exit_code == 0, result.output
     assert "55,4%" in result.output and "[1]" in result.output
 
@@ -53,9 +64,13 @@ def test_bad_arguments_are_refused(seed_settings, tmp_path):
     assert runner.invoke(app, ["search", "bhyt", "--k", "0"], env=env(seed_settings)).exit_code != 0
     result = runner.invoke(app, ["search", "bhyt", "--mode", "magic"], env=env(seed_settings))
     assert result.exit_code == 2 and "unknown mode" in result.output
-    result = runner.invoke(app, ["search", "bhyt"], env={"HEALTHQA_INDEX_DIR": str(tmp_path), "COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["search", "bhyt"], env={"HEALTHQA_INDEX_DIR": str(tmp_path), "COLUMNS": "200"}
+    )
     assert result.exit_code == 2 and "healthqa index" in " ".join(result.output.split())
-    result = runner.invoke(app, ["eval", "--set", str(tmp_path / "missing.jsonl")], env=env(seed_settings))
+    result = runner.invoke(
+        app, ["eval", "--set", str(tmp_path / "missing.jsonl")], env=env(seed_settings)
+    )
     assert result.exit_code == 2
 
 
@@ -68,7 +83,17 @@ def test_the_measuring_commands_come_from_the_eval_plugin():
     assert plugins == {"eval": "eval.cli:register"}
     result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    for command in ("index", "search", "ask", "serve", "eval", "bench", "load", "synth", "feedback-to-eval"):
+    for command in (
+        "index",
+        "search",
+        "ask",
+        "serve",
+        "eval",
+        "bench",
+        "load",
+        "synth",
+        "feedback-to-eval",
+    ):
         assert f" {command} " in result.output
 
 

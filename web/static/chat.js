@@ -169,7 +169,7 @@ function fillPassage(element, citation) {
     element.append(mark);
   }
   element.append(document.createTextNode(text.slice(to)));
-  // a cited table row, read with its column headers ("Chỉ tiêu — Năm 2025: 68,5 · …")
+  // a cited table row, read with its column headers ("Chỉ tiêu — Năm 2022: 30,4 · …")
   if (citation.table_row && citation.table_row.text) {
     const row = document.createElement("p");
     row.className = "citation__table-row";

@@ -21,12 +21,12 @@ export function citationAddress(citation) {
   return new URL(citationPath(citation), window.location.origin).href;
 }
 
-// The look-up page of a document code ("25-CT/TW": who cites it, and how).
+// The look-up page of a document code ("31-CT/TW": who cites it, and how).
 export function lookUpPath(code) {
   return `/references?${new URLSearchParams({ code })}`;
 }
 
-// "2025-01-13" → "13/01/2025", "2025-01" → "01/2025": how the documents write dates.
+// "2022-03-18" → "18/03/2022", "2022-03" → "03/2022": how the documents write dates.
 export function displayDate(iso) {
   return iso ? iso.split("-").reverse().join("/") : "";
 }
@@ -53,7 +53,7 @@ export function splitCitations(response) {
   };
 }
 
-// "Kế hoạch · Số hiệu: không ghi · Sở Y tế tỉnh Long An · Long An · 01/2025"
+// "Kế hoạch · Số hiệu: không ghi · Sở Y tế tỉnh Bến Tre · Bến Tre · 03/2022"
 function documentLine(citation) {
   const identity = citation.document;
   if (!identity) return "";

@@ -22,7 +22,7 @@ export function setupFilters({ root, chips, announce, onChange }) {
     return chosen;
   }
 
-  // How a chosen filter reads: "Địa phương: Long An"; a document by its title.
+  // How a chosen filter reads: "Địa phương: Bến Tre"; a document by its title.
   function describe(name, chosen) {
     const select = selects[name];
     const option = select ? Array.from(select.options).find((o) => o.value === String(chosen)) : null;
