@@ -13,9 +13,10 @@ def test_documents_list_attributes_and_counts(client):
 
 
 def test_documents_filter_by_place_year_and_type(client):
-    ids = lambda params: {
-        d["doc_id"] for d in client.get("/api/documents", params=params).json()["documents"]
-    }  # noqa: E731
+    def ids(params):
+        listed = client.get("/api/documents", params=params).json()["documents"]
+        return {d["doc_id"] for d in listed}
+
     assert ids({"place": "Cần Đước"}) == {"000_e10c59c27c62b5c8"}
     assert ids({"type": "Báo cáo"}) == {"004_ed8f74c002a8b9ab"}
     assert "001_b919c97a22ddf266" in ids({"year": 2025})
