@@ -32,7 +32,7 @@ from sklearn.linear_model import LogisticRegression
 
 from eval.dataset import EvalItem
 from eval.metrics import figure_matches
-from indexer.scope import asked_years
+from indexer.scope import YEAR, asked_years
 from service.qa.answer import Answerer
 from service.qa.figure_ranker import (
     CALIBRATION_INPUTS,
@@ -77,9 +77,6 @@ class FitReport:
     model: RankerModel
     in_sample: FoldScores
     folds: tuple[FoldScores, ...]  # each scored on the document held out
-
-
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # any year-like number; only the asked ones change
 
 
 def uncovered_year(answerer: Answerer) -> int:

@@ -15,7 +15,13 @@ from indexer.references import normalize_code, written_code
 from indexer.scope import QueryScope
 from indexer.tokens import fold
 from service.qa.intent import document_codes
-from service.qa.references import TYPE_WORDS, ReferenceAnswers
+from service.qa.references import (
+    TYPE_WORDS,
+    ReferenceAnswers,
+    in_places,
+    named_issuers,
+    named_types,
+)
 from service.qa.wording import document_name
 
 FIELDS = ("number", "symbol", "date", "issuer", "proposer")
@@ -43,7 +49,6 @@ BLANK_NUMBER = re.compile(r"\bsố\s*/\s*([A-ZĐ][A-Za-zĐđ]*(?:[-/][A-Za-zĐđ
 # A question naming the type right before asking its number: "… theo thông tư số mấy?".
 TYPE_THEN_NUMBER = r"\s+(?:so (?:may|hieu|nao)|mang so|ky hieu)\b"
 HEAD_CHARS = 2000
-ISSUER_WORDS = ("ubnd", "hdnd", "tinh uy", "chinh phu", "bo y te", "thu tuong", "ban bi thu")
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ class IdentityAnswers:
             found = self._by_code(normalize_code(code), subject, scope, fields)
             if found is not None:
                 return found
-        issuers = [word for word in ISSUER_WORDS if word in fold(question)]
+        issuers = named_issuers(question)
         documents = self.references.documents_in_scope(scope, hits)
         own = [d for d in documents if _is_a(d, subject) and _issued_by(d, issuers)]
         for document in own:
@@ -99,9 +104,12 @@ class IdentityAnswers:
     ) -> list[Reference]:
         """References of the asked type (and issuer) inside the retrieved passages, best first."""
         found = []
+        cited: dict[str, list[Reference]] = {}  # each document's references, read once
         for hit in hits:
             passage = hit.passage
-            for reference in self.references.store.references(doc_id=passage.doc_id):
+            if passage.doc_id not in cited:
+                cited[passage.doc_id] = self.references.store.references(doc_id=passage.doc_id)
+            for reference in cited[passage.doc_id]:
                 inside = passage.start <= reference.start and reference.end <= passage.end
                 issuer = fold(f"{reference.issuer or ''} {reference.code}")
                 if (
@@ -126,15 +134,8 @@ class IdentityAnswers:
             return None
         if subject is None or cited[0].doc_type == subject:
             return self._of_reference(cited[0], fields)
-        citing = [self.references.documents[r.doc_id] for r in cited]
-        citing = list({d.doc_id: d for d in citing}.values())
-        if scope.places:
-            asked = {fold(p) for p in scope.places}
-            citing = [
-                d
-                for d in citing
-                if {fold(p) for p in (d.attributes.province, d.attributes.district) if p} & asked
-            ] or citing
+        citing = [self.references.documents[d] for d in dict.fromkeys(r.doc_id for r in cited)]
+        citing = in_places(citing, scope) or citing
         typed = [d for d in citing if d.attributes.doc_type == subject]
         for document in typed:
             found = self._of_document(document, fields)
@@ -189,8 +190,8 @@ def _subject_type(question: str) -> str | None:
     for key, name in TYPE_WORDS.items():
         if re.search(rf"\b{re.escape(key)}{TYPE_THEN_NUMBER}", folded):
             return name
-    found = [(folded.find(key), name) for key, name in TYPE_WORDS.items() if key in folded]
-    return min(found)[1] if found else None
+    named = named_types(question)
+    return named[0] if named else None
 
 
 def _is_a(document: Document, subject: str | None) -> bool:

@@ -20,7 +20,42 @@ TYPE_WORDS = {fold(word): doc_type for word, doc_type in DOCUMENT_TYPE_WORDS.ite
     "decision": "Quyết định",
     "directive": "Chỉ thị",
 }
-ISSUER_WORDS = ("hdnd", "ubnd", "tinh uy", "chinh phu", "bo y te", "ban bi thu", "quoc hoi")
+ISSUER_WORDS = (
+    "hdnd",
+    "ubnd",
+    "tinh uy",
+    "chinh phu",
+    "bo y te",
+    "thu tuong",
+    "ban bi thu",
+    "quoc hoi",
+)
+
+
+def named_types(question: str) -> list[str]:
+    """The document types a question names, in the order it names them."""
+    folded = fold(question)
+    positions = sorted(
+        (folded.find(key), name) for key, name in TYPE_WORDS.items() if key in folded
+    )
+    return list(dict.fromkeys(name for _, name in positions))
+
+
+def named_issuers(question: str) -> list[str]:
+    folded = fold(question)
+    return [word for word in ISSUER_WORDS if word in folded]
+
+
+def in_places(documents: Sequence[Document], scope: QueryScope) -> list[Document]:
+    """The documents about a place the question names; all of them when none is."""
+    if not scope.places:
+        return list(documents)
+    asked = {fold(p) for p in scope.places}
+    return [
+        d
+        for d in documents
+        if {fold(p) for p in (d.attributes.province, d.attributes.district) if p} & asked
+    ]
 
 
 class ReferenceAnswers:
@@ -31,15 +66,7 @@ class ReferenceAnswers:
     def documents_in_scope(self, scope: QueryScope, hits: Sequence[Hit]) -> list[Document]:
         ranked = list(dict.fromkeys(hit.passage.doc_id for hit in hits))
         documents = [self.documents[doc_id] for doc_id in ranked]
-        if scope.places:
-            asked = {fold(p) for p in scope.places}
-            in_place = [
-                d
-                for d in documents
-                if {fold(p) for p in (d.attributes.province, d.attributes.district) if p} & asked
-            ]
-            documents = in_place or documents
-        return documents
+        return in_places(documents, scope) or documents
 
     def signer(
         self, scope: QueryScope, hits: Sequence[Hit]
@@ -57,12 +84,8 @@ class ReferenceAnswers:
     def legal_bases(
         self, question: str, scope: QueryScope, hits: Sequence[Hit]
     ) -> tuple[Document, list[Reference], list[Span]] | None:
-        folded = fold(question)
-        positions = sorted(
-            (folded.find(key), name) for key, name in TYPE_WORDS.items() if key in folded
-        )
-        named = list(dict.fromkeys(name for _, name in positions))
-        wanted_issuers = [word for word in ISSUER_WORDS if word in folded]
+        named = named_types(question)
+        wanted_issuers = named_issuers(question)
         for document in self.documents_in_scope(scope, hits):
             # "Kế hoạch … căn cứ những văn bản nào?": a first type naming the document itself
             # is not the type of basis asked for
