@@ -18,6 +18,15 @@ from indexer.models import Document, Figure, Passage
 
 # A list item or table sub-row: "- Số lượt tiêm", "+ Tuyến xã", "* Tư vấn tiền hôn nhân:".
 ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
+# A line that opens with its topic then a colon, words following: "- Bệnh X: số ca là …; tỷ lệ
+# mắc là …". The topic names what every figure on the line is about; when a number follows
+# the colon directly ("Tổng số lượt khám: 1.234"), the words before it are that figure's label.
+LINE_TOPIC = re.compile(r"^\s*(?:[-+•*–]\s*)?(?P<topic>[^\W\d_][^:\d;.]{2,80}?)\s*:\s*(?=[^\W\d_])")
+MAX_TOPIC_WORDS = 8
+# Where the words after a figure stop naming it: a comma, a semicolon or a full stop that is not
+# a thousands separator (after "03 ca tử vong, " the next figure's label begins).
+CLAUSE_END = re.compile(r"[;,(]|\.(?!\d)")
+SENTENCE_END = re.compile(r";|\.(?!\d)")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
 MAX_LEAD_IN_LINES = 40
 LEAD_IN_CHARS = 160
@@ -31,7 +40,9 @@ class FigureRecord:
     passage: Passage
     document: Document
     indicator: str  # the label, prefixed by the list item or row group it belongs to
-    local: str  # the figure's own clause: words since the previous figure on its line
+    # the figure's own clause: words since the previous figure on its line, and the words after
+    # it up to the next figure or the clause's end ("có 03 ca tử vong" names its figure after it)
+    local: str
     line: str  # the whole line (sentence or table row) it is written in
     context: str  # column header, section path, document type and title
 
@@ -66,21 +77,31 @@ def build_records(
             if passage is None:
                 continue
             previous_end = _previous_end_on_line(document.text, doc_figures, position)
-            records.append(_record(figure, passage, document, previous_end))
+            next_start = _next_start_on_line(document.text, doc_figures, position)
+            records.append(_record(figure, passage, document, previous_end, next_start))
     return records
 
 
 def _record(
-    figure: Figure, passage: Passage, document: Document, previous_end: int
+    figure: Figure, passage: Passage, document: Document, previous_end: int, next_start: int
 ) -> FigureRecord:
     text = document.text
     line_start, line_end = line_span(text, figure.start)
     line = text[line_start:line_end].strip()
-    local = text[max(line_start, previous_end) : figure.start]
-    if not any(ch.isalpha() for ch in local):
+    before = text[max(line_start, previous_end) : figure.start]
+    ends = [m.end() for m in SENTENCE_END.finditer(before)]
+    if ends:  # the clause starts in the figure's own sentence
+        before = before[ends[-1] :]
+    clause_end = CLAUSE_END.search(text, figure.end, min(line_end, next_start))
+    after = text[figure.end : clause_end.start() if clause_end else min(line_end, next_start)]
+    local = f"{before.strip()} {after.strip()}"  # the number itself is not a word of its label
+    if not any(ch.isalpha() for ch in before + after):
         local = figure.label  # a table cell: its clause is the row label
     lead_in = _lead_in(text, line_start) if ITEM.match(text[line_start:line_end]) else ""
     indicator = figure.label
+    topic = _line_topic(line)
+    if topic and topic.lower() not in indicator.lower():
+        indicator = f"{topic} – {indicator}"
     if lead_in and lead_in.lower() not in indicator.lower():
         indicator = f"{lead_in} – {indicator}"
     attributes = document.attributes
@@ -101,6 +122,13 @@ def _record(
     )
 
 
+def _line_topic(line: str) -> str:
+    match = LINE_TOPIC.match(line)
+    if match is None or len(match["topic"].split()) > MAX_TOPIC_WORDS:
+        return ""
+    return match["topic"].strip()
+
+
 def line_span(text: str, offset: int) -> tuple[int, int]:
     """The cleaned-text line holding `offset`."""
     start = text.rfind("\n", 0, offset) + 1
@@ -114,6 +142,14 @@ def _previous_end_on_line(text: str, ordered: Sequence[Figure], position: int) -
         return line_start
     previous = ordered[position - 1]
     return previous.end if previous.end >= line_start else line_start
+
+
+def _next_start_on_line(text: str, ordered: Sequence[Figure], position: int) -> int:
+    _, line_end = line_span(text, ordered[position].start)
+    if position + 1 == len(ordered):
+        return line_end
+    following = ordered[position + 1]
+    return following.start if following.start < line_end else line_end
 
 
 def _lead_in(text: str, line_start: int) -> str:

@@ -137,6 +137,7 @@ class Glossary:
             else:
                 start += 1
         stopwords = english_stopwords()
+        stopwords |= {_canonical_word(word) for word in stopwords}  # "does" reads as "doe"
         return tuple(
             dict.fromkeys(
                 word

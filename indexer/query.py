@@ -1,4 +1,5 @@
-"""Understanding a question before retrieval: language, restored diacritics, glossary expansion."""
+"""Understanding a question before retrieval: language, restored diacritics, glossary expansion,
+and the former units a province of today stands for."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ class AnalyzedQuery:
     text: str  # NFC, as asked
     language: Language
     restored: str  # names given back their diacritics ("Thanh Phu" → "Thạnh Phú")
-    expansions: tuple[str, ...]  # Vietnamese glossary terms for an English question
+    # Vietnamese glossary terms for an English question, and the former units a province of
+    # today that the question names absorbed ("Tây Ninh" also searches "Long An")
+    expansions: tuple[str, ...]
     lexical: LexicalQuery
 
     @property
@@ -65,13 +68,16 @@ def analyze(
     *,
     expand: bool = True,
     folding: bool = True,
+    former_units: tuple[str, ...] = (),
 ) -> AnalyzedQuery:
     """`expand` and `folding` switch glossary expansion and the accent-folded field off for
-    ablation studies."""
+    ablation studies. `former_units`: the units the places the question names absorbed, searched
+    as well (a document speaks of the unit of its day)."""
     text = unicodedata.normalize("NFC", question).strip()
     language: Language = "en" if is_english(text) else "vi"
     restored = restore_names(text, name_forms) if folding else text
-    expansions = glossary.expand(restored) if language == "en" and expand else ()
+    glossary_terms = glossary.expand(restored) if language == "en" and expand else ()
+    expansions = (*glossary_terms, *former_units)
     # English words never occur in the documents; names, codes, acronyms and numbers do.
     searchable = names_and_codes(restored) if language == "en" else restored
     return AnalyzedQuery(

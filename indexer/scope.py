@@ -1,5 +1,6 @@
-"""Where and when a question is about: places (from the corpus and a national gazetteer) and
-years, and how well a passage or figure's own place and years fit them."""
+"""Where and when a question is about: places (from the corpus and a national gazetteer, a
+province of today standing for the former units it absorbed) and years, and how well a passage
+or figure's own place and years fit them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indexer.admin_history import successor
 from indexer.models import Document
 from indexer.tokens import fold
 
@@ -30,10 +32,27 @@ class QueryScope:
     places: tuple[str, ...]  # corpus places named in the question, canonical spelling
     unknown_places: tuple[str, ...]  # places named but absent from the corpus
     years: tuple[int, ...]
+    # (unit of today the question names, former corpus unit it absorbed): "Tây Ninh" asked is
+    # searched as "Long An", and the answer must say whose figures it gives
+    resolved: tuple[tuple[str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
         return not (self.places or self.unknown_places or self.years)
+
+    @property
+    def asked_places(self) -> tuple[str, ...]:
+        """The places as the question names them: corpus places, and units of today in place of
+        the former units they were resolved to."""
+        through_history = {former for _, former in self.resolved}
+        named = [place for place in self.places if place not in through_history]
+        return tuple(dict.fromkeys([*named, *(asked for asked, _ in self.resolved)]))
+
+    @property
+    def named_places(self) -> tuple[str, ...]:
+        """Every place whose name the question's words stand for: what it searches and what it
+        names (so "Tây Ninh" is a place, not words of the indicator asked for)."""
+        return tuple(dict.fromkeys([*self.places, *self.asked_places]))
 
 
 # Words opening a period that runs on ("since July 2021", "kể từ năm 2021"): its first year says
@@ -79,10 +98,13 @@ class Gazetteer:
 
     def __init__(self, documents: Iterable[Document]) -> None:
         corpus: dict[str, str] = {}
+        provinces: set[str] = set()
         for document in documents:
             for place in (document.attributes.province, document.attributes.district):
                 if place:
                     corpus[fold(place)] = place
+            if document.attributes.province:
+                provinces.add(document.attributes.province)
         self.corpus_places = corpus
         self.national = national_places()
         # Officials shorten multi-word place names to their initials ("HG", "LA"); an initialism
@@ -93,6 +115,7 @@ class Gazetteer:
             if len(words) > 1:
                 initials.setdefault("".join(fold(w)[0] for w in words).upper(), []).append(name)
         self.initialisms = {key: names[0] for key, names in initials.items() if len(names) == 1}
+        self.absorbed = _absorbed(provinces, self.national)
 
     def scope(self, question: str) -> QueryScope:
         folded = fold(question)
@@ -102,25 +125,58 @@ class Gazetteer:
             for key, name in self.initialisms.items()
             if re.search(rf"(?<![\w/-]){key}(?![\w/-])", question)
         ]
+        # A province of today that is no corpus place but absorbed some (Tây Ninh, since 2025
+        # holding the former Long An) stands for them; one that absorbed none stays unknown.
+        resolved = [
+            pair
+            for key, name in self.national.items()
+            if name in self.absorbed and key not in self.corpus_places and _contains(folded, key)
+            for pair in self.absorbed[name]
+        ]
+        through_history = {self.national.get(fold(asked), asked) for asked, _ in resolved}
         unknown = [
             name
             for key, name in self.national.items()
-            if key not in self.corpus_places and _contains(folded, key)
+            if key not in self.corpus_places
+            and name not in through_history
+            and _contains(folded, key)
         ]
         for match in (*NAMED_PLACE.finditer(question), *NAME_AFTER_PREPOSITION.finditer(question)):
             name = match.group(1)
             key = fold(name)
             known = any(_contains(key, k) or _contains(k, key) for k in self.corpus_places)
-            if not known and key in self.national and name not in unknown:
+            if (
+                not known
+                and key in self.national
+                and self.national[key] not in through_history
+                and name not in unknown
+            ):
                 unknown.append(self.national[key])
+        found += [former for _, former in resolved]
         return QueryScope(
             places=tuple(dict.fromkeys(found)),
             unknown_places=tuple(dict.fromkeys(unknown)),
             years=asked_years(question),
+            resolved=tuple(dict.fromkeys(resolved)),
         )
 
     def places_of(self, document: Document) -> set[str]:
         return {fold(p) for p in (document.attributes.province, document.attributes.district) if p}
+
+
+def _absorbed(
+    provinces: Iterable[str], national: dict[str, str]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Gazetteer name of a province of today → (its name today, former corpus province) for each
+    corpus province it absorbed in the 2025 reorganisation."""
+    absorbed: dict[str, list[tuple[str, str]]] = {}
+    for province in sorted(provinces):
+        change = successor(province)
+        if change is None or change.level != "province" or fold(change.new_unit) == fold(province):
+            continue
+        today = national.get(fold(change.new_unit), change.new_unit)
+        absorbed.setdefault(today, []).append((change.new_unit, province))
+    return {today: tuple(pairs) for today, pairs in absorbed.items()}
 
 
 def place_fit(scope: QueryScope, document_places: set[str], text: str = "") -> float:

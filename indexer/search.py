@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from indexer.admin_history import belongs_today
 from indexer.embed.base import Embedder
 from indexer.glossary import Glossary
 from indexer.models import Document, Hit, Passage
@@ -51,7 +52,10 @@ def matching_documents(documents: Sequence[Document], filters: SearchFilters) ->
             continue
         if filters.place is not None:
             places = [fold(p) for p in (attributes.province, attributes.district) if p]
-            if fold(filters.place.strip()) not in places:
+            # a province of today also lists the documents of the former units it absorbed
+            if fold(filters.place.strip()) not in places and not belongs_today(
+                filters.place, attributes.province, attributes.district
+            ):
                 continue
         if filters.year is not None and filters.year not in attributes.plan_years:
             continue
@@ -132,8 +136,14 @@ class Retriever:
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
     def analyze(self, question: str) -> AnalyzedQuery:
+        former_units = tuple(former for _, former in self.gazetteer.scope(question).resolved)
         return analyze(
-            question, self.glossary, self.name_forms, expand=self.expand, folding=self.folding
+            question,
+            self.glossary,
+            self.name_forms,
+            expand=self.expand,
+            folding=self.folding,
+            former_units=former_units,
         )
 
     def search(

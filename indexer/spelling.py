@@ -11,7 +11,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
+from indexer.scope import national_places
 from indexer.tokens import canonical_tone, fold, is_stopword, syllables
 
 TOKEN = re.compile(r"[^\W_]+")
@@ -46,11 +48,12 @@ class Speller:
         the vocabulary; known syllables, acronyms, numbers and short tokens are kept."""
         tokens = list(TOKEN.finditer(question))
         words = [_token(t.group(0).lower()) for t in tokens]
+        names = _place_name_positions(words)
         out = []
         last = 0
         for index, token in enumerate(tokens):
             written = token.group(0)
-            replacement = self._replacement(written, words, index)
+            replacement = None if index in names else self._replacement(written, words, index)
             out.append(question[last : token.start()])
             out.append(replacement or written)
             last = token.end()
@@ -104,6 +107,24 @@ class Speller:
         for edited in _one_edit(folded) | _confusions(folded):
             found.update(self.by_fold.get(edited, ()))
         return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[tuple[str, ...]]:
+    """Every province's name and alias as folded syllables."""
+    return frozenset(tuple(syllables(form)) for form in national_places())
+
+
+def _place_name_positions(words: list[str]) -> set[int]:
+    """Positions of the tokens that spell a province's name: a province the documents never
+    name is still no typo ("Sóc Trăng" is not "Sóc Trong")."""
+    folded = [fold(word) for word in words]
+    positions: set[int] = set()
+    for name in _place_names():
+        for start in range(len(folded) - len(name) + 1):
+            if tuple(folded[start : start + len(name)]) == name:
+                positions.update(range(start, start + len(name)))
+    return positions
 
 
 def _token(syllable: str) -> str:

@@ -103,6 +103,18 @@ class AttributesOut(BaseModel):
     title: str | None
 
 
+class PlaceTodayOut(BaseModel):
+    """The province-level unit of today a document's place lies in, after the 2025
+    reorganisation (indexer/admin_history.py); worked out when read, not stored in the index."""
+
+    unit: str  # "Tây Ninh"
+    kind: str  # "tỉnh" or "thành phố"
+    since: str  # ISO date the change took effect: "2025-07-01"
+    change: Literal["merged", "renamed", "abolished"]
+    note: str  # "tỉnh Long An cũ (nay thuộc tỉnh Tây Ninh từ 01/07/2025)"
+    note_en: str  # "former Long An province (part of Tây Ninh province since 1 July 2025)"
+
+
 class DocumentIdentity(BaseModel):
     """What a page shows of a document wherever it names it (its page, a source card): the
     number, date and issuer as found, and which of them the document itself leaves blank."""
@@ -112,6 +124,9 @@ class DocumentIdentity(BaseModel):
     number: str | None
     issuing_body: str | None
     place: str | None  # "Thạnh Phú, Bến Tre"
+    # the unit of today the place lies in; None when the place as written is still a unit of
+    # today (or is not known to the history)
+    place_today: PlaceTodayOut | None = None
     issued_date: str | None  # ISO: "2022-03-18", "2022-03"
     # Fields the document leaves blank for the signer to fill in ("Số:   /KH-BVĐK", "ngày   tháng
     # 03"): shown as "không ghi". A field that is None and not listed is not stated in the text.

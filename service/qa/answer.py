@@ -25,12 +25,14 @@ from service.qa.figure_ranker import FigureRanker, RankerModel, Ranking
 from service.qa.followup import ResolvedQuestion, Turn, resolve_follow_up
 from service.qa.identity import IdentityAnswers
 from service.qa.intent import Intent, asks_for_entity, detect_intent, document_codes
-from service.qa.listing import list_items
+from service.qa.listing import inline_items, list_items
+from service.qa.place_history import with_place_history
 from service.qa.quotes import best_sentence
 from service.qa.references import ReferenceAnswers
 
 RETRIEVED = 10
 CITED = 5
+INLINE_LIST_PASSAGES = 3  # an enumeration sentence is looked for in the best few passages
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class Answerer:
         asked = self._understand(question, history, filters)
         if isinstance(asked, Answer):
             return asked
+        return with_place_history(self._answer(asked), asked.scope)
+
+    def _answer(self, asked: _Asked) -> Answer:
         base, hits = asked.base, asked.hits
         intent = base.intent
         if intent in ("figure", "plan_vs_actual", "comparison"):
@@ -239,6 +244,16 @@ class Answerer:
 
     def _list(self, asked: _Asked) -> Answer:
         base = asked.base
+        inline = inline_items(
+            asked.own.restored, [hit.passage for hit in asked.hits[:INLINE_LIST_PASSAGES]]
+        )
+        if inline is not None:
+            items, passage, (start, end) = inline
+            document = self.documents[passage.doc_id]
+            cited = [Citation(passage, document, 1.0, start, end)]
+            extra = self._citations(asked.hits, asked.query.restored, already=cited)
+            text = wording.listing(base.language, document, passage.section_label, items)
+            return _answered(base, text, (*cited, *extra))
         top = asked.hits[0].passage
         document = self.documents[top.doc_id]
         items, passages = list_items(top, self.store.passages_of(top.doc_id))

@@ -130,7 +130,7 @@ class FigureAnswerer:
         doc_ids: set[str] | None,
     ) -> FigureFinding | None:
         sides = []
-        for place, segment in _segments(question_text, question.scope.places):
+        for place, segment in _segments(question_text, question.scope):
             years = years_in(segment) or question.scope.years
             scope = QueryScope(places=(place,), unknown_places=(), years=years)
             side = replace(question, scope=scope, wanted=wanted_in(segment) or question.wanted)
@@ -150,19 +150,18 @@ class FigureAnswerer:
         )
 
 
-def _segments(question: str, places: Sequence[str]) -> list[tuple[str, str]]:
+def _segments(question: str, scope: QueryScope) -> list[tuple[str, str]]:
     """Each place with the part of the question that speaks of it: from the end of the previous
-    place's mention to the start of the next one's."""
+    place's mention to the start of the next one's. A former unit is mentioned by the name of
+    the province of today the question asked for ("Tây Ninh" for the former Long An)."""
     folded = fold(question)
     positions = []
-    for place in places:
-        key = fold(place)
-        match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded)
-        if match is None:
-            initials = "".join(s[0] for s in syllables(key))
-            match = re.search(rf"(?<!\w){initials}(?!\w)", folded)
-        if match is not None:
-            positions.append((match.start(), match.end(), place))
+    for place in scope.places:
+        names = [place, *(asked for asked, former in scope.resolved if former == place)]
+        for name in names:
+            if (match := _mention(folded, fold(name))) is not None:
+                positions.append((match.start(), match.end(), place))
+                break
     positions.sort()
     segments = []
     for index, (_, _, place) in enumerate(positions):
@@ -170,6 +169,15 @@ def _segments(question: str, places: Sequence[str]) -> list[tuple[str, str]]:
         right = positions[index + 1][0] if index + 1 < len(positions) else len(question)
         segments.append((place, question[left:right]))
     return segments
+
+
+def _mention(folded: str, key: str) -> re.Match[str] | None:
+    """A place's name, or its initials, in folded text."""
+    match = re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded)
+    if match is None:
+        initials = "".join(s[0] for s in syllables(key))
+        match = re.search(rf"(?<!\w){initials}(?!\w)", folded)
+    return match
 
 
 def _quote(record: FigureRecord) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from typing import Literal
 from indexer.abbreviations import abbreviations
 from indexer.glossary import Glossary
 from indexer.scope import YEAR, QueryScope
-from indexer.tokens import fold, has_diacritics, is_stopword, syllables
+from indexer.tokens import WORD_SEPARATOR, fold, has_diacritics, is_stopword, syllables, words
 
 Measure = Literal["rate", "count", "money"]
 NEGATIONS = frozenset({"khong", "chua"})  # folded
@@ -85,7 +85,7 @@ def analyze_figure_question(
 ) -> FigureQuestion:
     """`carried` is what a follow-up inherits from earlier turns (their indicator words)."""
     folded = fold(question)
-    place_syllables = {s for place in scope.places for s in syllables(fold(place))}
+    place_syllables = {s for place in scope.named_places for s in syllables(fold(place))}
     place_syllables |= _initialisms(scope.places)
     terms: list[TermGroup] = []
     pairs: list[str] = []
@@ -104,7 +104,9 @@ def analyze_figure_question(
             # content words the glossary cannot render still name part of what is asked: they
             # count as unmatched, so a figure that only matches the rest is less certain
             for word in glossary.unrendered(text):
-                if fold(word) not in place_syllables:
+                # "aim", "target", "achieved" say which kind of figure is asked (`wanted`),
+                # not what it measures
+                if fold(word) not in place_syllables and not _is_kind_cue(word):
                     terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
         else:
             terms.extend(_vietnamese_terms(text, place_syllables, weight))
@@ -121,6 +123,10 @@ def analyze_figure_question(
     )
 
 
+def _is_kind_cue(word: str) -> bool:
+    return any(cue.fullmatch(word) for cue in (TARGET_CUES, RESULT_CUES))
+
+
 def qualifier_numbers(text: str) -> frozenset[int]:
     """One- and two-digit numbers in a label or question, years aside: the dose, the round, the
     age band or the birth order an indicator is about. Longer ones are quantities or
@@ -134,13 +140,28 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
     exact = has_diacritics(text)
-    for syllable in _content(YEAR.sub(" ", text), place_syllables):
-        alternatives = [(syllable,)]
-        long_form = long_forms.get(syllable) if syllable in capitals else None
+    for word in _content_words(YEAR.sub(" ", text), place_syllables, segment=exact):
+        alternatives = [word]
+        long_form = long_forms.get(word[0]) if len(word) == 1 and word[0] in capitals else None
         if long_form:
             alternatives.append(tuple(syllables(long_form)))
         groups.append(TermGroup(tuple(alternatives), weight, exact=exact))
     return groups
+
+
+def _content_words(text: str, place_syllables: set[str], *, segment: bool) -> list[tuple[str, ...]]:
+    """The content syllables of `text` grouped into its words ("phát hiện" is one term, so
+    "phát thuốc" expresses only half of it). Text typed without accents is not segmented
+    reliably: each syllable is then a term of its own."""
+    if not segment:
+        return [(s,) for s in _content(text, place_syllables)]
+    owners = [(s, n) for n, word in enumerate(words(text)) for s in word.split(WORD_SEPARATOR)]
+    kept = _content_positions([s for s, _ in owners], place_syllables)
+    grouped: dict[int, list[str]] = {}
+    for position in kept:
+        syllable, owner = owners[position]
+        grouped.setdefault(owner, []).append(syllable)
+    return [tuple(group) for group in grouped.values()]
 
 
 def content_syllables(text: str, places: Sequence[str]) -> list[str]:
@@ -156,13 +177,17 @@ def _content(text: str, place_syllables: set[str]) -> list[str]:
     """Content syllables in order; a negation stays when it qualifies the next one ("trạm không
     có bác sĩ" is not "trạm có bác sĩ"), unlike the question particle ("… không?")."""
     found = list(syllables(text))
+    return [found[i] for i in _content_positions(found, place_syllables)]
+
+
+def _content_positions(found: Sequence[str], place_syllables: set[str]) -> list[int]:
     kept = []
     for i, syllable in enumerate(found):
         if _is_content(syllable, place_syllables):
-            kept.append(syllable)
+            kept.append(i)
         elif fold(syllable) in NEGATIONS and i + 1 < len(found):
             if _is_content(found[i + 1], place_syllables):
-                kept.append(syllable)
+                kept.append(i)
     return kept
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.abbreviations import expansions
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
@@ -335,11 +336,16 @@ def _tone(pair: str) -> str:
 
 
 def _index(record: FigureRecord) -> _Indexed:
+    # an abbreviation counts as its long form in the field that writes it ("TYT có YS" is
+    # "trạm y tế có y sĩ" in the indicator, not only somewhere in the record)
     texts = {
-        "indicator": record.indicator,
-        "local": record.local,
-        "line": record.line,
-        "context": record.context,
+        field: " ".join((text, *expansions(text)))
+        for field, text in (
+            ("indicator", record.indicator),
+            ("local", record.local),
+            ("line", record.line),
+            ("context", record.context),
+        )
     }
     raw = {field: {canonical_tone(s) for s in syllables(text)} for field, text in texts.items()}
     raw[OWN] = raw["indicator"] | raw["local"]

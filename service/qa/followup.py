@@ -51,7 +51,7 @@ def resolve_follow_up(
     folded = fold(question)
     points_back = DOCUMENT_DEIXIS.search(folded) is not None
     scope = gazetteer.scope(question)
-    content = content_syllables(question, scope.places)
+    content = content_syllables(question, scope.named_places)
     continues = (
         FOLLOW_UP_CUE.search(folded) is not None
         or points_back
@@ -66,7 +66,8 @@ def resolve_follow_up(
     years: tuple[int, ...] = ()
     for earlier in reversed(previous_turns):
         earlier_scope = gazetteer.scope(earlier)
-        places = places or earlier_scope.places
+        # as the turn named them: "Tây Ninh", resolved again to the former units it absorbed
+        places = places or earlier_scope.asked_places
         years = years or earlier_scope.years
     added = []
     if not scope.places:
@@ -75,6 +76,6 @@ def resolve_follow_up(
         added += [str(year) for year in years]
     resolved = f"{question.rstrip()} ({', '.join(added)})" if added else question
     carried = " ".join(
-        s for s in content_syllables(previous, gazetteer.scope(previous).places) if s
+        s for s in content_syllables(previous, gazetteer.scope(previous).named_places) if s
     )
     return ResolvedQuestion(resolved, carried, previous, points_back)

@@ -1,5 +1,6 @@
-"""The items that answer a "which ones" question: the list items of the passage that answers, or
-the sub-sections of the section it belongs to."""
+"""The items that answer a "which ones" question: an enumeration written inline in a sentence
+that names what is asked for, the list items of the passage that answers, or the sub-sections of
+the section it belongs to."""
 
 from __future__ import annotations
 
@@ -7,12 +8,97 @@ import re
 from collections.abc import Sequence
 
 from indexer.models import Passage
+from indexer.tokens import fold, syllables
 
 # A list item or a numbered sub-heading: "- Bệnh dại …", "a) …", "3.2. Củng cố …".
 ITEM = re.compile(r"^\s*(?:[-+•*–]\s*|[a-zđ]\)\s*|\(\d{1,2}\)\s*|\d{1,2}(?:\.\d{1,2})*\.?\s+)")
 MIN_ITEMS = 3
 MAX_ITEMS = 12
 MAX_ITEM_CHARS = 200
+
+# What a Vietnamese "which ones" question asks for: the noun phrase between "những"/"các" and
+# "nào" ("những bệnh nào", "các hoạt động chính nào"), on folded text.
+ASKED_FOR = re.compile(r"\b(?:nhung|cac)\s+((?:\w+\s+){0,5}?\w+)\s+nao\b")
+HEAD_SYLLABLES = (
+    2  # a Vietnamese noun phrase leads with its head ("hoạt động" of "hoạt động chính")
+)
+# A sentence for enumeration purposes ends at a full stop that is not inside a number, or at a
+# blank line; semicolons separate its items.
+LONG_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d)|\n(?!\s*\n))+")
+# Where an inline enumeration begins after the noun it lists: "… hai nhóm việc là A và B",
+# "… những việc sau: (1) A; (2) B", "… gồm A, B".
+ENUMERATION_CUE = re.compile(r"^[^;:]{0,40}?(?::|\bla\b|\bgom\b|\bnhu\b|\bbao gom\b)")
+ITEM_SEPARATOR = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|\bvà\b)\s*")  # "2,5" is a number
+ITEM_NUMBER = re.compile(r"^\s*\(\d{1,2}\)\s*|^\s*\d{1,2}[.)]\s+")
+MIN_INLINE_ITEMS = 2
+
+
+def asked_for(question: str) -> tuple[str, ...]:
+    """The head syllables (folded) of what a "which ones" question lists, () when it names none."""
+    match = ASKED_FOR.search(fold(question))
+    return tuple(syllables(match.group(1))[:HEAD_SYLLABLES]) if match else ()
+
+
+def inline_items(
+    question: str, passages: Sequence[Passage]
+) -> tuple[list[str], Passage, tuple[int, int]] | None:
+    """(items, the passage, the sentence's document offsets) of the sentence that names what the
+    question lists, enumerates it and shares most words with the question (the better-ranked
+    passage on a tie)."""
+    head = asked_for(question)
+    if not head:
+        return None
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, head)) + r"(?!\w)")
+    wanted = set(syllables(fold(question)))
+    best: tuple[int, list[str], Passage, tuple[int, int]] | None = None
+    for passage in passages:
+        for match in LONG_SENTENCE.finditer(passage.text):
+            sentence = match.group(0)
+            folded = fold(sentence)
+            items = next(
+                (
+                    found
+                    for found in (
+                        _enumerated(sentence, m.start(), m.end()) for m in pattern.finditer(folded)
+                    )
+                    if len(found) >= MIN_INLINE_ITEMS
+                ),
+                [],
+            )
+            overlap = len(wanted & set(syllables(folded)))
+            if len(items) >= MIN_INLINE_ITEMS and (best is None or overlap > best[0]):
+                start = passage.start + match.start() + (len(sentence) - len(sentence.lstrip()))
+                best = (overlap, items[:MAX_ITEMS], passage, (start, passage.start + match.end()))
+    return best[1:] if best is not None else None
+
+
+def _enumerated(sentence: str, head_start: int, head_end: int) -> list[str]:
+    """The items of the enumeration around the listed noun: the semicolon-separated clauses from
+    the one naming it on; else the comma/"và" items after it (after "là", "gồm", ":"), or, when
+    the noun closes the list ("A, B, C và các bệnh khác"), before it."""
+    if ";" in sentence[head_start:]:
+        clause_start = sentence.rfind(";", 0, head_start) + 1
+        clauses = sentence[clause_start:].split(";")
+        cue = ENUMERATION_CUE.match(fold(clauses[0][head_end - clause_start :]))
+        if cue:
+            clauses[0] = clauses[0][head_end - clause_start + cue.end() :]
+        return _cleaned(clauses)
+    after = sentence[head_end:]
+    cue = ENUMERATION_CUE.match(fold(after))
+    items = _cleaned(ITEM_SEPARATOR.split(after[cue.end() :])) if cue else []
+    if len(items) >= MIN_INLINE_ITEMS:
+        return items
+    before = _cleaned(ITEM_SEPARATOR.split(sentence[:head_start]))
+    return before if len(before) > MIN_INLINE_ITEMS else []
+
+
+def _cleaned(parts: Sequence[str]) -> list[str]:
+    items = []
+    for part in parts:
+        item = ITEM_NUMBER.sub("", " ".join(part.split())).strip(" .:;,")
+        if len(item.split()) >= 2 or (item and item.isupper()):
+            items.append(item[:MAX_ITEM_CHARS])
+    return items
 
 
 def list_items(

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
+from indexer.admin_history import belongs_today, current_unit, note
 from indexer.models import Document, DocumentAttributes, Figure, Reference
 from indexer.references import normalize_code
 from indexer.search import matching_documents
@@ -37,6 +38,7 @@ from service.schemas import (
     DocumentSummary,
     FigureList,
     FigureRecord,
+    PlaceTodayOut,
     ReferenceOut,
     SectionOut,
 )
@@ -93,6 +95,22 @@ def original_url(doc_id: str) -> str:
     return f"/documents/{quote(doc_id, safe='')}/original"
 
 
+def place_today(province: str | None, district: str | None) -> PlaceTodayOut | None:
+    """Where a place as the document writes it lies today: documents keep the units of their
+    day (a 2024 plan of tỉnh Long An), readers work in today's (tỉnh Tây Ninh)."""
+    change = current_unit(province, district)
+    if change is None or change.change == "unchanged":
+        return None
+    return PlaceTodayOut(
+        unit=change.new_unit,
+        kind=change.new_kind,
+        since=change.effective.isoformat(),
+        change=change.change,
+        note=note(change, "vi"),
+        note_en=note(change, "en"),
+    )
+
+
 def document_identity(
     document: Document, attributes: AttributesOut | None = None
 ) -> DocumentIdentity:
@@ -104,6 +122,7 @@ def document_identity(
         number=attributes.number,
         issuing_body=attributes.issuing_body,
         place=place or None,
+        place_today=place_today(attributes.province, attributes.district),
         issued_date=attributes.issued_date,
         left_blank=left_blank(attributes, document.text),
         original_url=original_url(document.doc_id),
@@ -345,8 +364,11 @@ def search_figures(
     for figure in store.figures():
         document = documents.get(figure.doc_id)
         if place is not None and document is not None:
-            places = [figure.scope, document.attributes.province, document.attributes.district]
-            if not any(p and fold(place.strip()) in fold(p) for p in places):
+            attributes = document.attributes
+            places = [figure.scope, attributes.province, attributes.district]
+            if not any(p and fold(place.strip()) in fold(p) for p in places) and not (
+                belongs_today(place, attributes.province, attributes.district)
+            ):
                 continue
         if year is not None:
             plan_years = document.attributes.plan_years if document else ()

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from indexer.admin_history import current_unit
 from indexer.models import Document
 from service.auth import writes_enabled
 from service.cited_codes import usual_spelling
@@ -149,6 +150,39 @@ def identity_rows(identity: DocumentIdentity) -> list[AttributeRow]:
     ]
 
 
+@dataclass(frozen=True)
+class PlaceTodayView:
+    """Today's unit as a page writes it beside the place as written: "— nay thuộc tỉnh Tây Ninh
+    từ 01/07/2025" (the connecting words are interface strings)."""
+
+    relation_key: str  # "place_now_part_of", or "place_now_named" for a renamed unit
+    unit: str  # "tỉnh Tây Ninh"
+    since: str  # "01/07/2025"
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit} ({self.since})"
+
+
+def place_today_view(identity: DocumentIdentity) -> PlaceTodayView | None:
+    today = identity.place_today
+    if today is None:
+        return None
+    return PlaceTodayView(
+        relation_key="place_now_named" if today.change == "renamed" else "place_now_part_of",
+        unit=f"{today.kind} {today.unit}",
+        since=display_date(today.since) or today.since,
+    )
+
+
+def place_rows(identity: DocumentIdentity) -> list[AttributeRow]:
+    """The place as written and, when it is no longer a unit of today, the unit it lies in."""
+    rows = [AttributeRow("attr_place", identity.place)]
+    if (today := place_today_view(identity)) is not None:
+        rows.append(AttributeRow("attr_place_today", today.label))
+    return rows
+
+
 def attribute_rows(detail: DocumentDetail) -> list[AttributeRow]:
     attributes = detail.attributes
     years = ", ".join(str(year) for year in attributes.plan_years)
@@ -159,7 +193,7 @@ def attribute_rows(detail: DocumentDetail) -> list[AttributeRow]:
         issuer,
         date,
         AttributeRow("attr_signer", attributes.signer),
-        AttributeRow("attr_place", detail.identity.place),
+        *place_rows(detail.identity),
         AttributeRow("attr_years", years or None),
         AttributeRow("attr_source", detail.source, href=detail.identity.original_url),
     ]
@@ -179,6 +213,9 @@ def filter_options(all_documents: list[Document]) -> FilterOptions:
     for document in all_documents:
         attributes = document.attributes
         places.update(p for p in (attributes.province, attributes.district) if p)
+        # the province of today too: choosing it lists the former units' documents
+        if today := current_unit(attributes.province, attributes.district):
+            places.add(today.new_unit)
         years.update(attributes.plan_years)
         if attributes.doc_type:
             types.add(attributes.doc_type)
@@ -270,7 +307,8 @@ def documents_page(
         {
             "active": "documents",
             "documents": [
-                (d, d.identity.title, identity_rows(d.identity)) for d in listed.documents
+                (d, d.identity.title, identity_rows(d.identity), place_today_view(d.identity))
+                for d in listed.documents
             ],
             "options": filter_options(engine.index.store.documents()),
             "place": place or "",

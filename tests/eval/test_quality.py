@@ -17,10 +17,10 @@ from eval.retrieval import evaluate_retrieval
 # kind → lowest first-figure accuracy accepted
 FIGURE_FLOORS = {
     "untyped": 0.80,
-    "figure": 0.60,
+    "figure": 0.65,
     "abbreviation-colloquial": 0.75,
-    "english": 0.70,
-    "plan-vs-actual": 0.75,
+    "english": 0.75,
+    "plan-vs-actual": 0.85,
     "scope-trap": 0.75,
     "follow-up": 0.60,
 }
@@ -50,7 +50,7 @@ def test_hybrid_retrieval_meets_the_recall_floors(hybrid):
 
 
 def test_first_figures_meet_the_floor_of_every_kind(answers):
-    assert answers.group("all").figure_accuracy >= 0.75
+    assert answers.group("all").figure_accuracy >= 0.78
     for kind, floor in FIGURE_FLOORS.items():
         assert answers.kind(kind).figure_accuracy >= floor, kind
 
@@ -63,10 +63,11 @@ def test_answerability_is_right_and_scope_traps_are_not_taken(answers):
 
 
 def test_lists_comparisons_and_documents_mention_what_they_must(answers):
-    assert answers.group("all").must_mention_recall >= 0.85
+    assert answers.group("all").must_mention_recall >= 0.92
+    assert answers.kind("list").must_mention_recall >= 0.9
     assert answers.kind("signer-date-issuer").must_mention_recall >= 0.9
-    assert answers.kind("cross-document").cross_document_accuracy >= 0.5
-    assert answers.kind("plan-vs-actual").plan_vs_actual_accuracy >= 0.75
+    assert answers.kind("cross-document").cross_document_accuracy >= 0.75
+    assert answers.kind("plan-vs-actual").plan_vs_actual_accuracy >= 0.85
 
 
 def test_first_citations_support_the_original_questions(answers):

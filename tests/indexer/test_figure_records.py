@@ -52,6 +52,42 @@ def test_a_figure_clause_is_the_words_since_the_previous_figure_on_its_line(repo
     assert "Xquang" in report_records["170.271"].local
 
 
+PROSE = """Phần I
+KẾT QUẢ THỰC HIỆN NĂM 2023
+1. Các bệnh truyền nhiễm
+- Bệnh Sởi: Tổng số ca mắc là 1.204 ca, tăng 30 ca so với cùng kỳ; tỷ lệ mắc/100.000 dân là 12,5. Có 02 ca tử vong, giảm 01 ca so với cùng kỳ.
+Công tác kiểm tra được duy trì đều đặn. Tỷ lệ xã có nhân viên thú y: 90% trong năm.
+"""
+
+
+@pytest.fixture(scope="module")
+def prose_records():
+    from indexer.figures import extract_figures
+
+    structured = structure("p", PROSE)
+    figures = extract_figures(PROSE, structured.passages)
+    document = Document("p", "p.txt", PROSE, "h", DocumentAttributes(province="Hậu Giang"))
+    return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+
+
+def test_a_line_that_opens_with_its_topic_gives_the_topic_to_every_figure_on_it(prose_records):
+    rate = next(r for raw, r in prose_records.items() if raw.startswith("12,5"))
+    assert rate.indicator.startswith("Bệnh Sởi")
+    assert "tỷ lệ mắc" in rate.indicator
+
+
+def test_a_figure_named_after_its_number_has_those_words_in_its_clause(prose_records):
+    deaths = next(r for raw, r in prose_records.items() if raw.startswith("02"))
+    assert deaths.local.endswith("tử vong")
+    assert "giảm" not in deaths.local  # the next clause is another figure's
+
+
+def test_a_figure_clause_stays_inside_its_own_sentence(prose_records):
+    share = next(r for raw, r in prose_records.items() if raw.startswith("90"))
+    assert "nhân viên thú y" in share.local
+    assert "kiểm tra" not in share.local
+
+
 def test_every_seed_figure_under_a_dated_results_or_plan_section_has_that_year(seed_engine):
     """Over the seeds: a figure under "Kết quả … năm YYYY" or "… năm YYYY" is of year YYYY
     unless its own sentence names another year."""

@@ -272,3 +272,8 @@ def test_unaccented_vietnamese_is_not_english(question):
 def test_text_without_words_is_not_english():
     assert not is_english("")
     assert not is_english("BHYT 2025 ?")
+
+
+def test_function_words_are_never_counted_as_unrendered_content(glossary):
+    unrendered = glossary.unrendered("What does the province aim for, and how does it compare?")
+    assert "doe" not in unrendered and "does" not in unrendered

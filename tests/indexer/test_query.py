@@ -58,3 +58,12 @@ def test_english_question_is_expanded_with_vietnamese_terms():
 def test_unaccented_vietnamese_is_not_treated_as_english():
     query = analyze("Ty le mo lay thai o Hau Giang", load_glossary(), NAMES)
     assert query.language == "vi" and query.expansions == ()
+
+
+def test_former_units_a_province_of_today_absorbed_are_searched_as_well():
+    query = analyze(
+        "Chỉ tiêu BHYT năm 2025 của Tây Ninh?", load_glossary(), NAMES, former_units=("Long An",)
+    )
+    assert "long an" in query.lexical.syllables
+    assert query.dense_text.endswith("(Long An)")
+    assert query.restored == "Chỉ tiêu BHYT năm 2025 của Tây Ninh?"  # the question as asked

@@ -44,6 +44,12 @@ def test_place_filter_matches_province_or_district_without_accents():
     assert matching_documents(DOCUMENTS, SearchFilters(place="Can Duoc")) == ["cd"]
 
 
+def test_place_filter_on_a_province_of_today_matches_the_former_units_it_absorbed():
+    # Long An (with huyện Cần Đước) is part of Tây Ninh since 01/07/2025
+    assert matching_documents(DOCUMENTS, SearchFilters(place="Tây Ninh")) == ["la", "cd"]
+    assert matching_documents(DOCUMENTS, SearchFilters(place="Dong Nai")) == []
+
+
 def test_year_and_type_filters_combine():
     assert matching_documents(DOCUMENTS, SearchFilters(year=2025, doc_type="ke hoach")) == ["la"]
     assert matching_documents(DOCUMENTS, SearchFilters(year=2030)) == []

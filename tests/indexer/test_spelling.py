@@ -40,3 +40,12 @@ def test_old_and_new_tone_placement_compare_equal():
     assert canonical_tone("khoẻ") == canonical_tone("khỏe")
     assert canonical_tone("thuỷ") == canonical_tone("thủy")
     assert canonical_tone("quý") == "quý"  # the u of "qu" is part of the consonant
+
+
+def test_a_province_the_documents_never_name_is_not_taken_for_a_typo():
+    speller = Speller(["Trong năm 2023 có bao nhiêu ca sốt xuất huyết trong tỉnh."])
+    assert speller.correct("ca sốt xuất huyết trăng tỉnh") == "ca sốt xuất huyết trong tỉnh"
+    # "Trăng" is one edit from "trong"; a province's name is kept whole all the same
+    question = "Sóc Trăng có bao nhiêu ca sốt xuất huyết năm 2023?"
+    assert speller.correct(question) == question
+    assert speller.correct("Soc Trang có bao nhiêu ca") == "Soc Trang có bao nhiêu ca"

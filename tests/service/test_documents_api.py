@@ -52,3 +52,25 @@ def test_figure_search_by_words_place_and_year(client):
         "/api/figures", params={"q": "bảo hiểm y tế toàn dân", "place": "Long An", "year": 2025}
     ).json()["figures"]
     assert figures[0]["value"] == 95
+
+
+# Since 01/07/2025 Long An is part of Tây Ninh and Hậu Giang of Cần Thơ (indexer/admin_history.py).
+def test_documents_carry_the_place_as_written_and_their_unit_of_today(client):
+    documents = {d["doc_id"]: d for d in client.get("/api/documents").json()["documents"]}
+    plan = documents["001_b919c97a22ddf266"]["identity"]
+    assert plan["place"] == "Long An"
+    assert plan["place_today"]["unit"] == "Tây Ninh"
+    assert plan["place_today"]["since"] == "2025-07-01"
+    assert plan["place_today"]["note"] == "tỉnh Long An cũ (nay thuộc tỉnh Tây Ninh từ 01/07/2025)"
+    assert documents["002_2f70747e408638d8"]["identity"]["place_today"] is None  # Lai Châu
+
+
+def test_filtering_by_a_province_of_today_lists_its_former_units_documents(client):
+    def ids(place):
+        listed = client.get("/api/documents", params={"place": place}).json()["documents"]
+        return {d["doc_id"] for d in listed}
+
+    assert ids("Tây Ninh") == ids("Long An") == {"000_e10c59c27c62b5c8", "001_b919c97a22ddf266"}
+    assert ids("Can Tho") == ids("Hậu Giang")
+    assert "004_ed8f74c002a8b9ab" in ids("Cần Thơ")
+    assert ids("Sóc Trăng") == ids("Đồng Nai") == set()

@@ -104,6 +104,25 @@ def test_documents_list_filters_by_place_year_and_type(client):
     assert html.count('class="document-card"') == 1
 
 
+def test_the_documents_list_and_page_show_the_unit_of_today_beside_the_place(client):
+    # Long An is part of Tây Ninh since 01/07/2025, Hậu Giang of Cần Thơ
+    html = client.get("/documents").text
+    shown = {
+        " ".join(re.sub(r"<[^>]+>", "", line).split())
+        for line in re.findall(r'<span class="place-today">.*', html)
+    }
+    assert shown == {
+        "— nay thuộc tỉnh Tây Ninh từ 01/07/2025",
+        "— nay thuộc thành phố Cần Thơ từ 01/07/2025",
+    }
+    assert '<option value="Tây Ninh" >Tây Ninh</option>' in html  # a place to filter by
+    page = client.get(f"/documents/{LONG_AN_PLAN}").text
+    assert re.search(
+        r'<dt data-i18n="attr_place_today">Địa bàn hiện nay</dt>\s*<dd>tỉnh Tây Ninh \(01/07/2025\)</dd>',
+        page,
+    )
+
+
 def test_empty_or_unusable_filters_mean_any(client):
     html = client.get("/documents", params={"place": "", "year": "", "type": ""}).text
     assert html.count('class="document-card"') == 5

@@ -3,18 +3,7 @@ and follow-ups that carry indicator, place and year — on the seed corpus."""
 
 from __future__ import annotations
 
-
-def ask(client, question, turns=()):
-    history = []
-    for turn in turns:
-        earlier = client.post("/api/ask", json={"question": turn, "history": history}).json()
-        history += [
-            {"role": "user", "content": turn},
-            {"role": "assistant", "content": earlier["answer"]},
-        ]
-    response = client.post("/api/ask", json={"question": question, "history": history})
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.service.qa.conversation import ask
 
 
 def test_plan_against_actual_gives_the_result_then_the_plan_and_whether_it_was_met(client):

@@ -53,3 +53,14 @@ def test_a_new_complete_question_is_not_a_follow_up(gazetteer):
     question = "Tuổi thọ trung bình của người dân tỉnh Hậu Giang năm 2023 là bao nhiêu tuổi?"
     resolved = resolve_follow_up(question, history("Long An có bao nhiêu bác sĩ?"), gazetteer)
     assert resolved.question == question and not resolved.carried
+
+
+def test_a_follow_up_after_a_province_of_today_keeps_that_province_not_its_former_unit(
+    gazetteer,
+):
+    # Tây Ninh stands for the former Long An; carried as asked, it is resolved (and noted) again
+    resolved = resolve_follow_up(
+        "Còn năm 2030 thì sao?", history("Chỉ tiêu BHYT năm 2025 của Tây Ninh?"), gazetteer
+    )
+    assert resolved.question == "Còn năm 2030 thì sao? (Tây Ninh)"
+    assert "tây" not in resolved.carried.split() and "ninh" not in resolved.carried.split()

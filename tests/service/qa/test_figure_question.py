@@ -1,0 +1,35 @@
+"""A figure question's terms are its words, not its syllables: "phát hiện" is one term, so a
+label with "phát thuốc" expresses half of it; an unaccented question cannot be segmented
+reliably and keeps one term per syllable."""
+
+from __future__ import annotations
+
+from indexer.glossary import load_glossary
+from indexer.scope import QueryScope
+from service.qa.figure_question import analyze_figure_question
+
+SCOPE = QueryScope(places=("Hậu Giang",), unknown_places=(), years=(2023,))
+
+
+def terms(question: str) -> list[tuple[str, ...]]:
+    analyzed = analyze_figure_question(question, SCOPE, load_glossary(), language="vi")
+    return [term.alternatives[0] for term in analyzed.terms]
+
+
+def test_a_multi_syllable_word_is_one_term():
+    found = terms("Năm 2023 Hậu Giang khám phát hiện bao nhiêu bệnh nhân lao?")
+    assert ("phát", "hiện") in found and ("bệnh", "nhân") in found
+    assert ("phát",) not in found
+
+
+def test_an_unaccented_question_keeps_one_term_per_syllable():
+    found = terms("nam 2023 hau giang kham phat hien bao nhieu benh nhan lao")
+    assert ("phat",) in found and ("hien",) in found
+
+
+def test_an_abbreviation_keeps_its_long_form_as_an_alternative():
+    analyzed = analyze_figure_question(
+        "Số TYT có bác sĩ ở Hậu Giang?", SCOPE, load_glossary(), language="vi"
+    )
+    tyt = next(t for t in analyzed.terms if t.alternatives[0] == ("tyt",))
+    assert ("trạm", "y", "tế") in tyt.alternatives
