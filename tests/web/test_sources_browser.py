@@ -108,6 +108,8 @@ def test_an_answer_carries_the_n_of_its_sources_and_keeps_related_passages_apart
     expect(document).to_contain_text(re.compile(r"Số hiệu:?\s*không ghi"))
     expect(document).to_contain_text("Sở Y tế tỉnh Long An")
     expect(document).to_contain_text("Long An")
+    # a place of before the 2025 reorganisation says where it lies today
+    expect(document).to_contain_text("nay thuộc tỉnh Tây Ninh từ 01/07/2025")
     expect(document).to_contain_text("01/2025")
     expect(first.locator(".citation__passage mark")).to_contain_text("95%")
     # the figure points at the same numbered source

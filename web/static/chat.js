@@ -200,7 +200,10 @@ function fillDocument(node, citation) {
   fillField(slot(node, "doc-type"), identity.doc_type, "unknown");
   fillField(slot(node, "doc-number"), identity.number, missing("number"));
   fillField(slot(node, "doc-issuer"), identity.issuing_body, missing("issuer"));
-  fillField(slot(node, "doc-place"), identity.place, "unknown");
+  // a place of before the 2025 reorganisation says which unit of today it lies in
+  const today = identity.place_today;
+  const note = today ? (language() === "vi" ? today.note : today.note_en) : "";
+  fillField(slot(node, "doc-place"), identity.place && note ? `${identity.place} — ${note}` : identity.place, "unknown");
   fillField(slot(node, "doc-date"), displayDate(identity.issued_date), missing("date"));
   // the stored PDF (the browser's own viewer) or DOCX; a text file's original is the viewer's text
   if (identity.original_url && ["pdf", "docx"].includes(identity.original_type)) {
