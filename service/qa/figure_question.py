@@ -15,6 +15,7 @@ from indexer.scope import YEAR, QueryScope
 from indexer.tokens import WORD_SEPARATOR, fold, has_diacritics, is_stopword, syllables, words
 
 Measure = Literal["rate", "count", "money"]
+CARRIED_WEIGHT = 0.5  # an earlier turn's indicator words, when the turn names one word itself
 NEGATIONS = frozenset({"khong", "chua"})  # folded
 Wanted = Literal["target", "result"]
 
@@ -87,31 +88,17 @@ def analyze_figure_question(
     folded = fold(question)
     place_syllables = {s for place in scope.named_places for s in syllables(fold(place))}
     place_syllables |= _initialisms(scope.places)
-    terms: list[TermGroup] = []
-    pairs: list[str] = []
-    sources = [(question, 1.0)] + ([(carried, 0.5)] if carried else [])
-    for text, weight in sources:
-        if language == "en":
-            for renderings in glossary.expand_groups(text):
-                alternatives = tuple(
-                    tuple(alt) for alt in (_content(r, place_syllables) for r in renderings) if alt
-                )
-                if alternatives:
-                    terms.append(TermGroup(alternatives, weight, exact=True))
-            # names, numbers and acronyms that an English question writes as the documents do
-            for token in re.findall(r"\b[A-ZĐ][A-ZĐ0-9+()/-]{1,}\b", text):
-                terms.extend(_vietnamese_terms(token, place_syllables, weight))
-            # content words the glossary cannot render still name part of what is asked: they
-            # count as unmatched, so a figure that only matches the rest is less certain
-            for word in glossary.unrendered(text):
-                # "aim", "target", "achieved" say which kind of figure is asked (`wanted`),
-                # not what it measures
-                if fold(word) not in place_syllables and not _is_kind_cue(word):
-                    terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
-        else:
-            terms.extend(_vietnamese_terms(text, place_syllables, weight))
-        content = _content(YEAR.sub(" ", text), place_syllables)
-        pairs += [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
+    terms, pairs = _terms(question, 1.0, place_syllables, glossary, language)
+    if carried:
+        # the more of the indicator a turn names itself, the less it borrows: "Còn bệnh viện
+        # tư nhân?" asks about a new indicator, "And the second one?" about a variant of the
+        # earlier one
+        own = sum(1 for term in terms if not term.unrendered) or 1
+        borrowed, borrowed_pairs = _terms(
+            carried, CARRIED_WEIGHT / own, place_syllables, glossary, language
+        )
+        terms += borrowed
+        pairs += borrowed_pairs
     return FigureQuestion(
         terms=tuple(_unique(terms)),
         pairs=tuple(dict.fromkeys(pairs)),
@@ -121,6 +108,35 @@ def analyze_figure_question(
         sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
         qualifiers=qualifier_numbers(question),
     )
+
+
+def _terms(
+    text: str, weight: float, place_syllables: set[str], glossary: Glossary, language: str
+) -> tuple[list[TermGroup], list[str]]:
+    """The terms of `text` that can name an indicator, each of `weight`, and its adjacent
+    content syllables."""
+    terms: list[TermGroup] = []
+    if language == "en":
+        for renderings in glossary.expand_groups(text):
+            alternatives = tuple(
+                tuple(alt) for alt in (_content(r, place_syllables) for r in renderings) if alt
+            )
+            if alternatives:
+                terms.append(TermGroup(alternatives, weight, exact=True))
+        # names, numbers and acronyms that an English question writes as the documents do
+        for token in re.findall(r"\b[A-ZĐ][A-ZĐ0-9+()/-]{1,}\b", text):
+            terms.extend(_vietnamese_terms(token, place_syllables, weight))
+        # content words the glossary cannot render still name part of what is asked: they
+        # count as unmatched, so a figure that only matches the rest is less certain
+        for word in glossary.unrendered(text):
+            # "aim", "target", "achieved" say which kind of figure is asked (`wanted`),
+            # not what it measures
+            if fold(word) not in place_syllables and not _is_kind_cue(word):
+                terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
+    else:
+        terms.extend(_vietnamese_terms(text, place_syllables, weight))
+    content = _content(YEAR.sub(" ", text), place_syllables)
+    return terms, [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
 
 
 def _is_kind_cue(word: str) -> bool:

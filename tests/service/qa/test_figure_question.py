@@ -33,3 +33,13 @@ def test_an_abbreviation_keeps_its_long_form_as_an_alternative():
     )
     tyt = next(t for t in analyzed.terms if t.alternatives[0] == ("tyt",))
     assert ("trạm", "y", "tế") in tyt.alternatives
+
+
+def test_a_follow_up_borrows_less_of_the_earlier_indicator_the_more_it_names_itself():
+    def borrowed_weight(turn: str) -> float:
+        analyzed = analyze_figure_question(
+            turn, SCOPE, load_glossary(), language="vi", carried="trung tâm y tế tuyến huyện"
+        )
+        return max(t.weight for t in analyzed.terms if t.alternatives[0] == ("huyện",))
+
+    assert borrowed_weight("Còn phòng khám đa khoa khu vực?") < borrowed_weight("Còn ngoại trú?")
