@@ -199,6 +199,7 @@ class FigureRanker:
                 if t.unrendered or any(self._informative(a) for a in t.alternatives)
             ]
         )
+        keys = _QuestionKeys.of(terms, question.pairs)
         ranked = []
         excluded: RankedRecord | None = None
         kept: list[RankedRecord] = []
@@ -206,7 +207,7 @@ class FigureRanker:
             record = item.record
             if doc_ids is not None and record.document.doc_id not in doc_ids:
                 continue
-            features = self._features(item, question, terms, retrieval)
+            features = self._features(item, question, terms, keys, retrieval)
             scored = RankedRecord(record, features, self.model.score(features))
             if _in_scope(item, question):
                 ranked.append(scored)
@@ -233,12 +234,16 @@ class FigureRanker:
         item: _Indexed,
         question: FigureQuestion,
         terms: Sequence[_Term],
+        keys: _QuestionKeys,
         retrieval: dict[str, tuple[float, int]],
     ) -> tuple[float, ...]:
-        coverage = {f: self._coverage(terms, item, f) for f in FIELDS}
-        overall = self._coverage(terms, item, ALL)
-        pairs = [p for p in question.pairs if _tone(p) in item.pairs or fold(p) in item.pairs]
-        pair_share = len(pairs) / len(question.pairs) if question.pairs else 0.0
+        if keys.raw & item.raw[ALL] or keys.folded & item.folded[ALL]:
+            coverage = {f: self._coverage(terms, item, f) for f in (*FIELDS, OWN, ALL)}
+        else:  # no syllable of the question: nothing is covered anywhere
+            coverage = dict.fromkeys((*FIELDS, OWN, ALL), (0.0, 0.0, 0.0))
+        overall = coverage[ALL]
+        pairs = [1 for tone, folded in keys.pairs if tone in item.pairs or folded in item.pairs]
+        pair_share = len(pairs) / len(keys.pairs) if keys.pairs else 0.0
         hit_score, hit_rank = retrieval.get(item.record.passage.passage_id, (0.0, 0))
         figure = item.record.figure
         return (
@@ -250,7 +255,7 @@ class FigureRanker:
             overall[1],
             overall[2],
             pair_share,
-            _elsewhere(coverage["line"][0], self._coverage(terms, item, OWN)[0]),
+            _elsewhere(coverage["line"][0], coverage[OWN][0]),
             hit_score,
             1.0 / hit_rank if hit_rank else 0.0,
             _agreement(question.scope.years and figure.year, figure.year in question.scope.years),
@@ -269,7 +274,8 @@ class FigureRanker:
             alternatives = []
             if term.unrendered:  # never found in the documents; weighs as a typical word
                 word = term.alternatives[0][0]
-                prepared.append(_Term((((word, True, self._typical_idf),),), term.weight))
+                only = _Alternative.of(((word, True, self._typical_idf),))
+                prepared.append(_Term((only,), term.weight))
                 continue
             for alternative in term.alternatives:
                 keyed = []
@@ -277,7 +283,7 @@ class FigureRanker:
                     accented = term.exact or has_diacritics(syllable)
                     key = canonical_tone(syllable) if accented else fold(syllable)
                     keyed.append((key, accented, self.idf(key)))
-                alternatives.append(tuple(keyed))
+                alternatives.append(_Alternative.of(keyed))
             prepared.append(_Term(tuple(alternatives), term.weight))
         return prepared
 
@@ -295,24 +301,19 @@ class FigureRanker:
             best = 0.0
             weight = 0.0
             for alternative in term.alternatives:
-                weights = sum(w for _, _, w in alternative) or 1.0
                 share = (
                     sum(
                         w
-                        for key, accented, w in alternative
+                        for key, accented, w in alternative.syllables
                         if key in (raw if accented else folded)
                     )
-                    / weights
+                    / alternative.total
                 )
-                if len(alternative) > 1:
-                    adjacent = [
-                        f"{a[0]} {b[0]}" in item.pairs
-                        for a, b in zip(alternative, alternative[1:], strict=False)
-                    ]
-                    share = (share + sum(adjacent) / len(adjacent)) / 2
-                heaviest = max(w for _, _, w in alternative)
-                if share > best or (share == best and heaviest > weight):
-                    best, weight = share, heaviest
+                if alternative.adjacent:
+                    kept = sum(1 for pair in alternative.adjacent if pair in item.pairs)
+                    share = (share + kept / len(alternative.adjacent)) / 2
+                if share > best or (share == best and alternative.heaviest > weight):
+                    best, weight = share, alternative.heaviest
             weight *= term.weight
             total += weight
             covered += weight * best
@@ -326,9 +327,47 @@ class FigureRanker:
 
 
 @dataclass(frozen=True)
+class _Alternative:
+    """One way of writing a term, keyed for matching once per question."""
+
+    syllables: tuple[tuple[str, bool, float], ...]  # (key, matched with accents?, IDF weight)
+    adjacent: tuple[str, ...]  # its neighbouring syllable keys, "a b"
+    total: float  # the IDF weights summed
+    heaviest: float
+
+    @classmethod
+    def of(cls, keyed: Sequence[tuple[str, bool, float]]) -> _Alternative:
+        return cls(
+            tuple(keyed),
+            tuple(f"{a[0]} {b[0]}" for a, b in zip(keyed, keyed[1:], strict=False)),
+            sum(w for _, _, w in keyed) or 1.0,
+            max(w for _, _, w in keyed),
+        )
+
+
+@dataclass(frozen=True)
 class _Term:
-    alternatives: tuple[tuple[tuple[str, bool, float], ...], ...]
+    alternatives: tuple[_Alternative, ...]
     weight: float
+
+
+@dataclass(frozen=True)
+class _QuestionKeys:
+    """What a record must hold to express any of the question: its terms' syllable keys (as
+    written and folded) and its word pairs (tone-normalised and folded)."""
+
+    raw: frozenset[str]
+    folded: frozenset[str]
+    pairs: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, terms: Sequence[_Term], pairs: Sequence[str]) -> _QuestionKeys:
+        syllables = [s for t in terms for a in t.alternatives for s in a.syllables]
+        return cls(
+            frozenset(key for key, accented, _ in syllables if accented),
+            frozenset(key for key, accented, _ in syllables if not accented),
+            tuple((_tone(p), fold(p)) for p in pairs),
+        )
 
 
 def _tone(pair: str) -> str:
