@@ -320,7 +320,8 @@ class FigureRanker:
             per_term.append((weight, best))
         if not per_term or total == 0:
             return 0.0, 0.0, 0.0
-        average = total / len(per_term)
+        # terms of equal weight sum to a little more than their count times it in floating point
+        average = total / len(per_term) * (1 - 1e-9)
         weakest = min(best for weight, best in per_term if weight >= average)
         rarest = max(per_term)[1]
         return covered / total, weakest, rarest
