@@ -23,10 +23,12 @@ from service.hardening import BodySizeLimit, RateLimit, RequestLog, SecurityHead
 from service.jobs import JobRunner
 from service.limits import echoed
 from service.logs import configure_logging
+from service.pdf_pages import PdfPageFinder
 from service.rebuild import rebuild_and_swap
 from service.routes import ask, documents, feedback, health, jobs, pages, search, uploads
 from service.settings import Settings
 from service.time_budget import RequestWorkers
+from service.uploads import UploadLimits
 from service.watch import IndexWatcher
 
 JOBS_FILE = "jobs.json"  # in the index folder: job states outlive a restart
@@ -121,6 +123,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.feedback_store = open_feedback_store(settings)
+    # pages of original PDFs, for links to the cited page: read within an upload's limits
+    upload_limits = UploadLimits.from_settings(settings)
+    app.state.pdf_pages = PdfPageFinder(
+        limits=upload_limits.reading, max_pages=upload_limits.max_pages
+    )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

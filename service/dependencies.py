@@ -1,5 +1,5 @@
 """Request-scoped access to what the app's lifespan created: the engine, the request workers, the
-job runner, the settings and the feedback store."""
+job runner, the settings, the feedback store and the pages of original PDFs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import Request
 from service.engine import Engine
 from service.feedback import FeedbackStore
 from service.jobs import JobRunner
+from service.pdf_pages import PdfPageFinder
 from service.settings import Settings
 from service.time_budget import RequestWorkers
 
@@ -26,6 +27,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_request_workers(request: Request) -> RequestWorkers:
     return request.app.state.request_workers
+
+
+def get_pdf_pages(request: Request) -> PdfPageFinder:
+    return request.app.state.pdf_pages
 
 
 def get_jobs(request: Request) -> JobRunner:

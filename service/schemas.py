@@ -183,6 +183,9 @@ class CitationOut(BaseModel):
     role: Literal["support", "related"]
     marker: int | None = None
     document: DocumentIdentity
+    # the page of the original PDF (from 1) where the quoted span starts, for a link to
+    # `document.original_url + "#page=N"`; None for a document that is not a PDF, or not found
+    original_page: int | None = None
 
 
 class ReferenceOut(BaseModel):

@@ -1,10 +1,12 @@
 """POST /api/ask: a cited, extractive answer to a question, with follow-ups via history. Each
 citation says whether the answer rests on it (numbered [1], [2], …) or was only retrieved beside
-it, and names its document; codes written in the answer come with their look-up keys."""
+it, and names its document (with the page of its original PDF where the quote starts); codes
+written in the answer come with their look-up keys."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,9 +14,10 @@ from fastapi import APIRouter, Depends
 from indexer.references import CODE, normalize_code
 from indexer.store.base import IndexStore, SearchFilters
 from service.cited_codes import cited_codes
-from service.dependencies import get_engine, get_request_workers, get_settings
+from service.dependencies import get_engine, get_pdf_pages, get_request_workers, get_settings
 from service.engine import Engine
 from service.limits import MAX_QUESTION_CHARS, bound_question, bound_turn
+from service.pdf_pages import PdfPageFinder
 from service.qa.answer import Answer, Citation
 from service.qa.followup import Turn
 from service.routes.documents import cited_code_out, document_identity
@@ -104,7 +107,23 @@ def with_legal_bases(response: AskResponse, engine: Engine) -> AskResponse:
     return response.model_copy(update={"legal_bases": bases})
 
 
-def to_response(answer: Answer, store: IndexStore | None = None) -> AskResponse:
+def original_page(
+    citation: Citation, pdf_pages: PdfPageFinder | None, corpus_dir: Path | None
+) -> int | None:
+    """The page of the document's original PDF where the quoted span starts."""
+    if pdf_pages is None or corpus_dir is None:
+        return None
+    document = citation.document
+    return pdf_pages.page_of(corpus_dir, document.source, document.text, citation.quote_start)
+
+
+def to_response(
+    answer: Answer,
+    store: IndexStore | None = None,
+    *,
+    pdf_pages: PdfPageFinder | None = None,
+    corpus_dir: Path | None = None,
+) -> AskResponse:
     roles = supporting(answer)
     markers = iter(range(1, len(roles) + 1))
     return AskResponse(
@@ -134,6 +153,7 @@ def to_response(answer: Answer, store: IndexStore | None = None) -> AskResponse:
                 role="support" if supports else "related",
                 marker=next(markers) if supports else None,
                 document=document_identity(c.document),
+                original_page=original_page(c, pdf_pages, corpus_dir),
             )
             for c, supports in zip(answer.citations, roles, strict=True)
         ],
@@ -147,6 +167,7 @@ def ask(
     engine: Annotated[Engine, Depends(get_engine)],
     workers: Annotated[RequestWorkers, Depends(get_request_workers)],
     settings: Annotated[Settings, Depends(get_settings)],
+    pdf_pages: Annotated[PdfPageFinder, Depends(get_pdf_pages)],
 ) -> AskResponse:
     # Bounded before any analysis: the question, and each turn a follow-up may borrow from.
     question = bound_question(clean_question(request.question, MAX_QUESTION_CHARS))
@@ -163,4 +184,7 @@ def ask(
         lambda: engine.answerer.ask(question, history=history, filters=search_filters),
         seconds=settings.request_seconds,
     )
-    return with_legal_bases(to_response(answer, engine.index.store), engine)
+    response = to_response(
+        answer, engine.index.store, pdf_pages=pdf_pages, corpus_dir=settings.corpus_dir
+    )
+    return with_legal_bases(response, engine)

@@ -24,11 +24,12 @@ from indexer.admin_history import current_unit
 from indexer.models import Document
 from service.auth import writes_enabled
 from service.cited_codes import usual_spelling
-from service.dependencies import get_engine
+from service.dependencies import get_engine, get_pdf_pages
 from service.document_view import cited_span, contents, text_runs
 from service.engine import Engine
 from service.errors import error_response
 from service.limits import MAX_QUESTION_CHARS
+from service.pdf_pages import PdfPageFinder
 from service.routes import documents
 from service.schemas import (
     CitedCodeOut,
@@ -200,6 +201,27 @@ def attribute_rows(detail: DocumentDetail) -> list[AttributeRow]:
 
 
 @dataclass(frozen=True)
+class OriginalAtCited:
+    """The link from a cited span to the original PDF, at the page holding it when found."""
+
+    href: str  # "/documents/{id}/original#page=3"
+    page: int | None
+
+
+def original_at_cited(
+    detail: DocumentDetail,
+    cited: tuple[int, int] | None,
+    pdf_pages: PdfPageFinder,
+    corpus_dir: Path,
+) -> OriginalAtCited | None:
+    if cited is None or detail.identity.original_type != "pdf":
+        return None
+    page = pdf_pages.page_of(corpus_dir, detail.source, detail.text, cited[0])
+    href = detail.identity.original_url + (f"#page={page}" if page else "")
+    return OriginalAtCited(href=href, page=page)
+
+
+@dataclass(frozen=True)
 class FilterOptions:
     places: list[str]
     years: list[int]
@@ -324,6 +346,7 @@ def document_page(
     request: Request,
     doc_id: str,
     engine: EngineDependency,
+    pdf_pages: Annotated[PdfPageFinder, Depends(get_pdf_pages)],
     start: str | None = None,
     end: str | None = None,
 ) -> HTMLResponse:
@@ -334,6 +357,7 @@ def document_page(
             return not_found_page(request)
         raise
     cited = cited_span(len(detail.text), parse_int(start), parse_int(end))
+    settings: Settings = request.app.state.settings
     return render(
         request,
         "document.html",
@@ -346,6 +370,7 @@ def document_page(
             "contents": contents([(s.heading, s.path, s.start) for s in detail.sections]),
             "runs": text_runs(detail.text, [s.start for s in detail.sections], cited),
             "cited": cited is not None,
+            "original_at_cited": original_at_cited(detail, cited, pdf_pages, settings.corpus_dir),
             "legal_bases": detail.legal_bases,
             "other_references": detail.other_references,
         },

@@ -211,6 +211,13 @@ function fillDocument(node, citation) {
     original.hidden = false;
     original.href = identity.original_url;
     slot(node, "original-type").textContent = identity.original_type.toUpperCase();
+    // a PDF opens at the page where the quoted span starts (the viewer's #page=N)
+    const page = citation.original_page;
+    if (identity.original_type === "pdf" && Number.isInteger(page) && page > 0) {
+      original.href = `${identity.original_url}#page=${page}`;
+      slot(node, "original-page").hidden = false;
+      slot(node, "original-page-number").textContent = String(page);
+    }
   }
 }
 
