@@ -217,17 +217,20 @@ def _passages(doc_id: str, text: str, blocks: list[Block]) -> Iterator[Passage]:
             )
             ordinal += 1
 
-    def flush() -> Iterator[Passage]:
+    def flush(next_heading_level: int | None = None) -> Iterator[Passage]:
         if pending:
             kinds = {b.kind for b in pending if b.kind not in ("heading", "title")}
             kind: PassageKind = "list" if kinds == {"list"} else "prose"
-            if kinds:  # a lone heading lives on in its section path
+            if kinds:
                 yield from emit(pending, kind)
+            elif _states_an_item(pending, next_heading_level):
+                yield from emit(pending, "heading")
+            # any other lone heading lives on in its section path
             pending.clear()
 
     for block in blocks:
         if block.kind == "heading":
-            yield from flush()
+            yield from flush(block.level)
             while stack and stack[-1][0] >= block.level:
                 stack.pop()
             stack.append((block.level, block.text))
@@ -245,6 +248,16 @@ def _passages(doc_id: str, text: str, blocks: list[Block]) -> Iterator[Passage]:
         else:
             pending.append(block)
     yield from flush()
+
+
+def _states_an_item(pending: list[Block], next_heading_level: int | None) -> bool:
+    """A numbered heading with nothing under it, followed by a sibling or a higher heading, is an
+    item of its parent's list written as a heading ("2. Giảm tỷ lệ nhiễm khuẩn …" between "1. …"
+    and "3. …"): its words are content, kept as a passage. A heading followed by deeper ones is a
+    parent whose words live on in its children's section path."""
+    if len(pending) != 1 or pending[0].kind != "heading" or next_heading_level is None:
+        return False
+    return next_heading_level <= pending[0].level
 
 
 def _windows(text: str, group: list[Block]) -> Iterator[tuple[int, int]]:

@@ -105,3 +105,21 @@ def test_block_kinds_of_a_small_document():
     text = "I. Mục tiêu\n1. Chỉ tiêu:\n- Bác sĩ trên vạn dân: 10 bác sĩ.\nTT Chỉ tiêu ĐVT KH 2023 TH 2023\n1 Tuổi thọ trung bình Tuổi 75 75"
     kinds = [block.kind for block in classify(text)]
     assert kinds == ["heading", "heading", "list", "table_header", "table_row"]
+
+
+def test_a_numbered_heading_with_nothing_under_it_between_siblings_is_kept_as_a_passage():
+    text = (
+        "II. Chỉ tiêu\n"
+        "1. Đạt các chỉ tiêu chủ yếu:\n"
+        "- Giường bệnh trên vạn dân: 30 giường.\n"
+        "2. Hoàn thành 12 chỉ tiêu chuyên môn (phụ lục kèm theo)\n"
+        "III. Nhiệm vụ\n"
+        "1. Củng cố mạng lưới\n"
+        "Nội dung của nhiệm vụ.\n"
+    )
+    passages = structure("d", text).passages
+    leaf = [p for p in passages if p.kind == "heading"]
+    assert [p.text for p in leaf] == ["2. Hoàn thành 12 chỉ tiêu chuyên môn (phụ lục kèm theo)"]
+    assert leaf[0].section[-1].startswith("2. Hoàn thành 12 chỉ tiêu")
+    # a heading followed by deeper ones is a parent: its words stay in its children's path
+    assert not any(p.text.startswith("III. Nhiệm vụ") and p.kind == "heading" for p in passages)
