@@ -119,6 +119,13 @@ def starts_block(line: str) -> bool:
     )
 
 
+# Words a Vietnamese heading or sentence never ends on (prepositions, conjunctions, the passive
+# "được"): a line ending on one was broken mid-phrase, whatever the next line starts with.
+OPEN_ENDING = re.compile(
+    r"(?<!\w)(?:được|của|và|các|những|với|cho|theo|về|trong|tại|để|từ|đến|hoặc|như|thuộc|bởi)$"
+)
+
+
 def _join_blocks(lines: list[str]) -> list[str]:
     blocks: list[str] = []
     for line in lines:
@@ -150,6 +157,8 @@ def _continues(previous: str, line: str) -> bool:
         return False  # a title line ("GIÁM ĐỐC") stands alone
     if TABLE_HEADER.match(previous) and ENDS_WITH_VALUE.search(line):
         return False
+    if OPEN_ENDING.search(previous):
+        return True  # "… năm 2025 được" then "Tỉnh ủy giao": no phrase ends on a function word
     if HEADING_START.match(previous) and len(previous) <= 100 and UPPER_START.match(line):
         return False  # "4. Công tác Y tế dự phòng" then "Duy trì …": a heading, then its text
     if TERMINAL_PUNCTUATION.search(previous):

@@ -27,6 +27,8 @@ MAX_TOPIC_WORDS = 8
 # a thousands separator (after "03 ca tử vong, " the next figure's label begins).
 CLAUSE_END = re.compile(r"[;,(]|\.(?!\d)")
 SENTENCE_END = re.compile(r";|\.(?!\d)")
+# A numbered heading's number ("1. ", "2.3. "): not part of the lead-in's words.
+HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
 MAX_LEAD_IN_LINES = 40
 LEAD_IN_CHARS = 160
@@ -168,7 +170,7 @@ def _lead_in(text: str, line_start: int) -> str:
             continue
         if not line.endswith(":"):
             return ""  # the items follow a sentence or a heading, not a lead-in
-        lead = ITEM.sub("", line).rstrip(" :")
+        lead = HEADING_NUMBER.sub("", ITEM.sub("", line)).rstrip(" :")
         return lead if len(lead) <= LEAD_IN_CHARS else lead[-LEAD_IN_CHARS:].split(" ", 1)[-1]
     return ""
 

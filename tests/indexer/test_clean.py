@@ -111,3 +111,17 @@ def test_cleaning_a_seed_drops_only_page_furniture(seed):
     cleaned = clean_text(seed.read_text(encoding="utf-8"))
     assert all(re.fullmatch(r"\d{1,3}|.{0,80}", line) for line in cleaned.dropped_lines)
     assert len(cleaned.dropped_lines) <= 40
+
+
+def test_a_heading_broken_after_a_function_word_is_joined_with_its_next_line():
+    raw = "II. Chỉ tiêu\n1. Đạt các chỉ tiêu chủ yếu năm 2026 được\nHội đồng nhân dân giao:\n- Giường bệnh: 30.\n"
+    lines = clean_text(raw).text.split("\n")
+    assert "1. Đạt các chỉ tiêu chủ yếu năm 2026 được Hội đồng nhân dân giao:" in lines
+
+
+def test_a_short_heading_ending_on_a_noun_still_stands_above_its_text():
+    raw = "4. Công tác dự phòng\nDuy trì giám sát dịch bệnh.\n"
+    assert clean_text(raw).text.split("\n")[:2] == [
+        "4. Công tác dự phòng",
+        "Duy trì giám sát dịch bệnh.",
+    ]
