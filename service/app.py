@@ -25,7 +25,17 @@ from service.limits import echoed
 from service.logs import configure_logging
 from service.pdf_pages import PdfPageFinder
 from service.rebuild import rebuild_and_swap
-from service.routes import ask, documents, feedback, health, jobs, pages, search, uploads
+from service.routes import (
+    ask,
+    documents,
+    feedback,
+    health,
+    indicators,
+    jobs,
+    pages,
+    search,
+    uploads,
+)
 from service.settings import Settings
 from service.time_budget import RequestWorkers
 from service.uploads import UploadLimits
@@ -154,6 +164,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(uploads.router)
     app.include_router(jobs.router)
     app.include_router(feedback.router)
+    app.include_router(indicators.router)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, pages.html_not_found)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

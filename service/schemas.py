@@ -89,6 +89,7 @@ class FigureFields(BaseModel):
 
 class FigureOut(FigureFields):
     citation: str  # the id of the citation whose span contains the figure
+    indicator_url: str | None = None  # its indicator across places and years (/indicators/…)
 
 
 class AttributesOut(BaseModel):

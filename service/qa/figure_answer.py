@@ -65,7 +65,7 @@ class FigureAnswerer:
             result, plan = self._result_and_plan(best)
             if plan is not None and result is not None:
                 records = [result, plan]
-                met, share = _met(result.figure, plan.figure)
+                met, share = meets_plan(result.figure, plan.figure)
                 text = (
                     self._sentence(language, result)
                     + " "
@@ -184,7 +184,7 @@ def _quote(record: FigureRecord) -> tuple[int, int]:
     return sentence_around(record.document.text, record.figure.start, record.figure.end)
 
 
-def _met(result: Figure, plan: Figure) -> tuple[bool | None, float | None]:
+def meets_plan(result: Figure, plan: Figure) -> tuple[bool | None, float | None]:
     """Whether the result meets the plan, respecting the plan's comparator ("< 6,0‰" is met by
     4,12), and the result as a share of the plan when both are in the same unit."""
     if (result.unit or "") != (plan.unit or ""):

@@ -21,6 +21,7 @@ from service.pdf_pages import PdfPageFinder
 from service.qa.answer import Answer, Citation
 from service.qa.followup import Turn
 from service.routes.documents import cited_code_out, document_identity
+from service.routes.indicators import with_indicator_links
 from service.routes.search import BUDGET_RESPONSES, clean_question
 from service.schemas import AnswerCode, AskRequest, AskResponse, CitationOut, FigureOut
 from service.settings import Settings
@@ -187,4 +188,5 @@ def ask(
     response = to_response(
         answer, engine.index.store, pdf_pages=pdf_pages, corpus_dir=settings.corpus_dir
     )
+    response = with_indicator_links(response, answer, engine)
     return with_legal_bases(response, engine)

@@ -152,6 +152,9 @@ function renderFigure(figure, citationNumbers, citationIdPrefix) {
   } else {
     source.hidden = true;
   }
+  const indicator = slot(node, "indicator");
+  if (figure.indicator_url) indicator.href = figure.indicator_url;
+  else indicator.hidden = true;
   return node;
 }
 
