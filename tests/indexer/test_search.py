@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.models import Document, DocumentAttributes
-from indexer.search import matching_documents, reciprocal_rank_fusion
+from indexer.search import matching_documents, reciprocal_rank_fusion, weighted_score_fusion
 from indexer.store.base import SearchFilters
 
 
@@ -16,6 +16,20 @@ def test_fusion_rewards_passages_found_by_both_retrievers():
 def test_fusion_weights_scale_each_list():
     fused = reciprocal_rank_fusion([["a"], ["b"]], [1.0, 0.5])
     assert [pid for pid, _ in fused] == ["a", "b"]
+
+
+def test_a_flat_dense_list_does_not_outvote_the_lexical_order():
+    lexical = [("table-row", 55.0), ("other-row", 43.0), ("far", 10.0)]
+    dense = [("other-row", 0.917), ("table-row", 0.907), ("far", 0.905)]  # within a hair
+    stretched = weighted_score_fusion([lexical, dense], [1.0, 0.5])
+    floored = weighted_score_fusion([lexical, dense], [1.0, 0.5], [0.0, 0.025])
+    assert stretched[0][0] == "other-row"  # min-max turns a 0.01 spread into a full vote
+    assert floored[0][0] == "table-row"
+
+
+def test_a_dense_list_with_real_spread_is_normalised_as_before():
+    dense = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    assert weighted_score_fusion([dense], [1.0], [0.025]) == weighted_score_fusion([dense], [1.0])
 
 
 def test_fusion_of_nothing_is_empty():
