@@ -153,6 +153,9 @@ class _Indexed:
     district_level: bool
     measure: Measure | None  # from the unit, else from the label's own words
     qualifiers: frozenset[int]  # small numbers in the figure's own label
+    scope: str  # the figure's own place, accent-folded
+    district: str  # the document's district, accent-folded ("" when none)
+    sub_units: frozenset[str]  # sub-units its scope and indicator name ("cơ sở 2")
 
 
 class FigureRanker:
@@ -238,7 +241,7 @@ class FigureRanker:
         retrieval: dict[str, tuple[float, int]],
     ) -> tuple[float, ...]:
         if keys.raw & item.raw[ALL] or keys.folded & item.folded[ALL]:
-            coverage = {f: self._coverage(terms, item, f) for f in (*FIELDS, OWN, ALL)}
+            coverage = self._coverages(terms, item)
         else:  # no syllable of the question: nothing is covered anywhere
             coverage = dict.fromkeys((*FIELDS, OWN, ALL), (0.0, 0.0, 0.0))
         overall = coverage[ALL]
@@ -288,43 +291,50 @@ class FigureRanker:
         return prepared
 
     @staticmethod
-    def _coverage(terms: Sequence[_Term], item: _Indexed, field: str) -> tuple[float, float, float]:
-        """(IDF-weighted share of the terms the field expresses, the least expressed of the
-        terms that weigh at least the average, how well the rarest term is expressed). A
+    def _coverages(terms: Sequence[_Term], item: _Indexed) -> dict[str, tuple[float, float, float]]:
+        """Per field: (IDF-weighted share of the terms the field expresses, the least expressed
+        of the terms that weigh at least the average, how well the rarest term is expressed). A
         multi-syllable term counts half by its syllables, half by keeping them side by side
-        ("điều dưỡng" is not "bồi dưỡng")."""
-        raw = item.raw[field]
-        folded = item.folded[field]
-        total = covered = 0.0
-        per_term = []
+        ("điều dưỡng" is not "bồi dưỡng") anywhere in the record."""
+        fields = (*FIELDS, OWN, ALL)
+        per_term: dict[str, list[tuple[float, float]]] = {f: [] for f in fields}
         for term in terms:
-            best = 0.0
-            weight = 0.0
-            for alternative in term.alternatives:
-                share = (
-                    sum(
-                        w
-                        for key, accented, w in alternative.syllables
-                        if key in (raw if accented else folded)
+            adjacency = [
+                sum(1 for pair in a.adjacent if pair in item.pairs) / len(a.adjacent)
+                if a.adjacent
+                else None
+                for a in term.alternatives
+            ]
+            for field in fields:
+                raw, folded = item.raw[field], item.folded[field]
+                best = weight = 0.0
+                for alternative, kept in zip(term.alternatives, adjacency, strict=True):
+                    share = (
+                        sum(
+                            w
+                            for key, accented, w in alternative.syllables
+                            if key in (raw if accented else folded)
+                        )
+                        / alternative.total
                     )
-                    / alternative.total
-                )
-                if alternative.adjacent:
-                    kept = sum(1 for pair in alternative.adjacent if pair in item.pairs)
-                    share = (share + kept / len(alternative.adjacent)) / 2
-                if share > best or (share == best and alternative.heaviest > weight):
-                    best, weight = share, alternative.heaviest
-            weight *= term.weight
-            total += weight
-            covered += weight * best
-            per_term.append((weight, best))
-        if not per_term or total == 0:
-            return 0.0, 0.0, 0.0
-        # terms of equal weight sum to a little more than their count times it in floating point
-        average = total / len(per_term) * (1 - 1e-9)
-        weakest = min(best for weight, best in per_term if weight >= average)
-        rarest = max(per_term)[1]
-        return covered / total, weakest, rarest
+                    if kept is not None:
+                        share = (share + kept) / 2
+                    if share > best or (share == best and alternative.heaviest > weight):
+                        best, weight = share, alternative.heaviest
+                per_term[field].append((weight * term.weight, best))
+        return {field: _summary(found) for field, found in per_term.items()}
+
+
+def _summary(per_term: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
+    total = sum(weight for weight, _ in per_term)
+    if not per_term or total == 0:
+        return 0.0, 0.0, 0.0
+    covered = sum(weight * best for weight, best in per_term)
+    # terms of equal weight sum to a little more than their count times it in floating point
+    average = total / len(per_term) * (1 - 1e-9)
+    weakest = min(best for weight, best in per_term if weight >= average)
+    rarest = max(per_term)[1]
+    return covered / total, weakest, rarest
 
 
 @dataclass(frozen=True)
@@ -409,6 +419,12 @@ def _index(record: FigureRecord) -> _Indexed:
         attributes.district is not None,
         _measure_of(record.figure.unit, own),
         qualifier_numbers(own),
+        fold(record.figure.scope or ""),
+        fold(attributes.district or ""),
+        frozenset(
+            m.group(1)
+            for m in SUB_UNIT.finditer(fold(f"{record.figure.scope or ''} {record.indicator}"))
+        ),
     )
 
 
@@ -416,17 +432,19 @@ def _in_scope(item: _Indexed, question: FigureQuestion) -> bool:
     """Facets: a figure of another place or of another year never answers."""
     scope = question.scope
     if scope.places:
-        asked = {fold(p) for p in scope.places}
-        figure_scope = fold(item.record.figure.scope or "")
-        named = item.places | {a for a in asked if a in figure_scope}
+        asked = _folded_places(scope.places)
+        named = item.places | {a for a in asked if a in item.scope}
         if not named & asked:
             return False
-        if item.district_level and not any(
-            fold(item.record.document.attributes.district or "") == a for a in asked
-        ):
+        if item.district_level and item.district not in asked:
             return False  # a district's figure does not answer a province question
     figure = item.record.figure
     return not (scope.years and figure.year is not None and figure.year not in scope.years)
+
+
+@lru_cache(maxsize=256)
+def _folded_places(places: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(p) for p in places)
 
 
 def _elsewhere(line: float, own: float) -> float:
@@ -471,9 +489,6 @@ def _qualifier_fit(asked: frozenset[int], own: frozenset[int]) -> float:
 def _sub_unit_fit(item: _Indexed, question: FigureQuestion) -> float:
     """+1 when the figure is for the sub-unit asked about, −1 when it is for another sub-unit or
     for one the question does not name (a facility's figure for a district question), else 0."""
-    record = item.record
-    own = fold(f"{record.figure.scope or ''} {record.indicator}")
-    named = {m.group(1) for m in SUB_UNIT.finditer(own)}
     if question.sub_units:
-        return 1.0 if named & set(question.sub_units) else -1.0
-    return -1.0 if named else 0.0
+        return 1.0 if item.sub_units.intersection(question.sub_units) else -1.0
+    return -1.0 if item.sub_units else 0.0

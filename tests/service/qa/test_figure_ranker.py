@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.qa.figure_ranker import FigureRanker, _Alternative, _Term
+from service.qa.figure_ranker import ALL, FIELDS, OWN, FigureRanker, _Alternative, _Term
+
+FIELDS_READ = (*FIELDS, OWN, ALL)
 
 
 @dataclass
 class Indexed:
     """The fields of an indexed record that coverage reads."""
 
-    raw: dict = field(default_factory=lambda: {"indicator": {"a"}})
-    folded: dict = field(default_factory=lambda: {"indicator": {"a"}})
+    raw: dict = field(default_factory=lambda: dict.fromkeys(FIELDS_READ, {"a"}))
+    folded: dict = field(default_factory=lambda: dict.fromkeys(FIELDS_READ, {"a"}))
     pairs: set = field(default_factory=set)
 
 
 def test_terms_of_equal_weight_whose_sum_rounds_up_still_have_a_weakest_term():
     # 0.1 + 0.1 + 0.1 is a little more than 0.3 in floating point: the average exceeds each
     terms = [_Term((_Alternative.of(((key, True, 0.1),)),), 1.0) for key in "abc"]
-    share, weakest, rarest = FigureRanker._coverage(terms, Indexed(), "indicator")
+    share, weakest, rarest = FigureRanker._coverages(terms, Indexed())["indicator"]
     assert round(share, 6) == round(1 / 3, 6)
     assert weakest == 0.0
     assert rarest in (0.0, 1.0)
