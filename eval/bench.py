@@ -1,5 +1,5 @@
-"""`healthqa bench`: latency in-process and over HTTP, index build times, embedding throughput
-per backend and peak memory, gathered into one result."""
+"""`healthqa bench`: latency in-process and over HTTP, index build times, build throughput per
+worker count, embedding throughput per backend and peak memory, gathered into one result."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
+from eval.build_scaling import WORKER_COUNTS, BuildScaling, measure_build_scaling
 from eval.build_timing import BuildTimes, time_builds
 from eval.latency import LatencyStats, bench_endpoints, endpoint_calls
 from eval.live_server import serve_in_thread
 from eval.memory import peak_rss_mb, python_heap_peak
 from eval.throughput import EmbeddingThroughput, measure_throughput, sample_texts
 from service.app import create_app
-from service.engine import Engine, make_embedder, model_id_for
+from service.engine import Engine, embedder_factory, make_embedder, model_id_for
 from service.settings import Settings
 
 
@@ -59,6 +60,7 @@ class BenchResult:
     in_process: tuple[LatencyStats, ...]
     http: tuple[LatencyStats, ...]
     builds: BuildTimes | None
+    build_workers: BuildScaling | None  # cold builds with 1, 2 … workers, and the projection
     throughput: tuple[EmbeddingThroughput, ...]
     memory: MemoryUse
     machine: Machine
@@ -74,6 +76,7 @@ def run_bench(
     build_corpus: Path | None = None,
     backends: Sequence[str] = (),
     throughput_passages: int = 64,
+    worker_counts: Sequence[int] = WORKER_COUNTS,
     on_step: Callable[[str], None] | None = None,
 ) -> BenchResult:
     def step(message: str) -> None:
@@ -91,11 +94,20 @@ def run_bench(
         with httpx.Client(base_url=base_url, timeout=60) as client:
             http = bench_endpoints(client, questions, requests=http_requests)
     builds = None
+    build_workers = None
     if build_corpus is not None:
         step(f"index build times on {build_corpus} (cold: no cache)")
         builds = time_builds(
             build_corpus, lambda: make_embedder(settings), model_id=model_id_for(settings)
         )
+        if worker_counts:
+            build_workers = measure_build_scaling(
+                build_corpus,
+                embedder_factory(settings),
+                model_id=model_id_for(settings),
+                worker_counts=worker_counts,
+                on_step=step,
+            )
     throughput = []
     texts = sample_texts(engine.index.store, throughput_passages)
     for backend in backends:
@@ -108,6 +120,7 @@ def run_bench(
         in_process=tuple(in_process),
         http=tuple(http),
         builds=builds,
+        build_workers=build_workers,
         throughput=tuple(throughput),
         memory=MemoryUse(peak_rss_mb=peak_rss_mb(), search_heap_mb=search_heap),
         machine=this_machine(),

@@ -295,6 +295,16 @@ def bench(
     skip_build: Annotated[
         bool, typer.Option("--skip-build", help="leave out the cold/warm index build timing")
     ] = False,
+    build_workers: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--build-workers",
+            min=1,
+            help="cold builds with this many worker processes, each on as many cores; repeat "
+            "(default: 1 and 2; 1 is always measured), then the projected 1M-passage build "
+            "time for 2, 8 and 16 cores",
+        ),
+    ] = None,
     scale: Annotated[
         list[int] | None,
         typer.Option(
@@ -304,6 +314,14 @@ def bench(
     planted: Annotated[
         int, typer.Option(min=1, max=10_000, help="planted facts asked at each --scale")
     ] = 100,
+    stand_in_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--stand-in-vectors",
+            help="with --scale: filler passages get a seeded hash vector instead of the model's "
+            "(planted facts and questions still use the model); times the stores, not the model",
+        ),
+    ] = False,
     cache_dir: CacheDirOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="write bench.json and bench.md to this folder")
@@ -325,7 +343,14 @@ def bench(
     settings = load_settings(corpus, index_dir, store=store)
     cache_dir = kept_cache_dir(cache_dir)
     if scale:
-        results = run_scale_bench(settings, scale, planted, cache_dir, progress=not as_json)
+        results = run_scale_bench(
+            settings,
+            scale,
+            planted,
+            cache_dir,
+            progress=not as_json,
+            stand_in_vectors=stand_in_vectors,
+        )
         if as_json:
             typer.echo(json.dumps(bench_payload(None, results), indent=2))
         else:
@@ -336,6 +361,7 @@ def bench(
         return
 
     from eval.bench import run_bench
+    from eval.build_scaling import WORKER_COUNTS
 
     backends = backend if backend is not None else list(BACKENDS)
     for name in backends:
@@ -351,6 +377,7 @@ def bench(
                 rounds=rounds,
                 http_requests=http_requests,
                 build_corpus=None if skip_build else settings.corpus_dir,
+                worker_counts=sorted({1, *(build_workers or WORKER_COUNTS)}),
                 backends=backends,
                 throughput_passages=throughput_passages,
                 on_step=lambda message: say(f"{message}…", quiet=as_json),
@@ -367,7 +394,13 @@ def bench(
 
 
 def run_scale_bench(
-    settings: Settings, sizes: list[int], planted: int, cache_dir: Path, *, progress: bool
+    settings: Settings,
+    sizes: list[int],
+    planted: int,
+    cache_dir: Path,
+    *,
+    progress: bool,
+    stand_in_vectors: bool = False,
 ) -> list[ScaleResult]:
     from eval.scale import run_scale_isolated, scale_folder
 
@@ -375,11 +408,13 @@ def run_scale_bench(
     for size in sorted(set(sizes)):
         if size < 100:
             raise fail(f"--scale {size}: give at least 100 passages")
-        say(
-            f"scale {size}: synthetic corpus and index in {scale_folder(cache_dir, size)}, "
-            f"embeddings kept in {cache_dir}…",
-            quiet=not progress,
+        folder = scale_folder(cache_dir, size, stand_in=stand_in_vectors)
+        vectors = (
+            "stand-in vectors for filler passages (not the model's)"
+            if stand_in_vectors
+            else f"embeddings kept in {cache_dir}"
         )
+        say(f"scale {size}: synthetic corpus and index in {folder}, {vectors}…", quiet=not progress)
         try:
             results.append(
                 run_scale_isolated(
@@ -389,6 +424,7 @@ def run_scale_bench(
                     cache_dir=cache_dir,
                     planted=planted,
                     progress=progress,
+                    stand_in_vectors=stand_in_vectors,
                 )
             )
         except (LoadError, IndexProblem, ValueError) as error:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from eval.bench import BenchResult
+from eval.build_scaling import BuildScaling
 from eval.payload import bench_payload
 from eval.plots import latency_by_size
 from eval.report import table
@@ -76,6 +77,8 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
                 ),
                 "",
             ]
+        if result.build_workers:
+            lines += build_workers_markdown(result.build_workers)
         if result.throughput:
             lines += [
                 "## Embedding throughput",
@@ -113,6 +116,7 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
                     "passages",
                     "indexed",
                     "documents",
+                    "vectors",
                     "planted",
                     "build s",
                     "embedded",
@@ -131,6 +135,7 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
                         s.passages,
                         s.indexed_passages,
                         s.documents,
+                        "stand-in" if s.stand_in_vectors else "model",
                         s.planted,
                         s.build_seconds,
                         s.embedded,
@@ -175,3 +180,53 @@ def write_bench_report(
     path = directory / "bench.md"
     path.write_text(bench_markdown(result, scale), encoding="utf-8")
     return path
+
+
+def build_workers_markdown(scaling: BuildScaling) -> list[str]:
+    """Cold builds per worker count (measured), then the 1M-passage projection (labelled so)."""
+    measured = table(
+        (
+            "workers",
+            "cores",
+            "passages",
+            "build s",
+            "processing s",
+            "embedding s",
+            "passages/s",
+            "embedded/s",
+            "CPU s",
+        ),
+        [
+            [
+                r.workers,
+                r.cores or "–",
+                r.passages,
+                r.seconds,
+                r.process_seconds,
+                r.embed_seconds,
+                r.passages_per_second,
+                r.embedded_per_second,
+                r.cpu_seconds,
+            ]
+            for r in scaling.runs
+        ],
+    )
+    projected = table(
+        ("cores", "passages", "passages/s (projected)", "hours (projected)"),
+        [[p.cores, p.passages, p.passages_per_second, p.hours] for p in scaling.projections],
+    )
+    return [
+        "## Build throughput per worker count",
+        "",
+        f"Cold builds of `{scaling.corpus}` (empty caches), each in a fresh process allowed as "
+        "many cores as it has workers (measured):",
+        "",
+        measured,
+        "",
+        f"Parallel efficiency with the most workers, wall clock: processing "
+        f"{scaling.process_efficiency}, embedding {scaling.embed_efficiency}; CPU time: "
+        f"{scaling.cpu_efficiency}. Projected 1M-passage build ({scaling.basis}):",
+        "",
+        projected,
+        "",
+    ]

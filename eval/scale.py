@@ -21,6 +21,7 @@ from eval.kept_cache import KEPT_CACHE_FILE, build_throwaway_index
 from eval.latency import bench_endpoints
 from eval.memory import peak_rss_mb
 from eval.retrieval import evaluate_retrieval
+from eval.stand_in import StandInEmbedder, containing_any
 from eval.synthetic import generate_corpus, harvest_vocabulary
 from eval.throughput import TimedEmbedder
 from indexer.store.locations import location_for
@@ -49,10 +50,15 @@ class ScaleResult:
     recall10: float
     mrr10: float
     peak_rss_mb: float  # of the process that built and searched this size alone
+    # filler passages had stand-in vectors, not the model's (`--stand-in-vectors`): recall is
+    # then measured among meaningless neighbours, and build time leaves out embedding
+    stand_in_vectors: bool = False
 
 
-def scale_folder(cache_dir: Path, passages: int) -> Path:
-    return cache_dir / f"scale-{passages}"
+def scale_folder(cache_dir: Path, passages: int, *, stand_in: bool = False) -> Path:
+    """Where one size keeps its corpus and index; an index with stand-in vectors has a folder
+    of its own, so its vectors never mix with real ones."""
+    return cache_dir / (f"scale-{passages}-stand-in" if stand_in else f"scale-{passages}")
 
 
 def run_scale(
@@ -64,27 +70,36 @@ def run_scale(
     planted: int = 100,
     seed: int = 0,
     progress: bool = False,
+    stand_in_vectors: bool = False,
 ) -> ScaleResult:
-    """Generate, index and search one size in this process."""
+    """Generate, index and search one size in this process. With `stand_in_vectors` only the
+    planted facts' passages (and the questions) are embedded by the model (`eval/stand_in.py`),
+    and the kept embedding cache is neither read nor written."""
     corpus = generate_corpus(harvest_vocabulary(seed_corpus), passages, planted=planted, seed=seed)
     if not corpus.facts:
         raise ValueError(
             f"{passages} passages hold no plan to plant a fact in: ask for at least 100 passages"
         )
-    folder = scale_folder(cache_dir, passages)
+    folder = scale_folder(cache_dir, passages, stand_in=stand_in_vectors)
     corpus_dir, index_dir = folder / "corpus", folder / "index"
     corpus.write(corpus_dir)
-    embedder = TimedEmbedder(make_embedder(settings))
+    model = make_embedder(settings)
+    stand_in = (
+        StandInEmbedder(model, containing_any([fact.evidence for fact in corpus.facts]))
+        if stand_in_vectors
+        else None
+    )
+    embedder = TimedEmbedder(stand_in or model)
     build = build_throwaway_index(
         corpus_dir,
         index_dir,
         embedder,
-        keep_into=cache_dir / KEPT_CACHE_FILE,
+        keep_into=None if stand_in else cache_dir / KEPT_CACHE_FILE,
         progress=progress,
         store=settings.store,
     )
     scale_settings = settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
-    engine = load_engine(scale_settings, embedder=embedder.inner)
+    engine = load_engine(scale_settings, embedder=model)
     items = corpus.eval_items()
     questions = [item.question for item in items]
     try:
@@ -124,6 +139,7 @@ def run_scale(
         recall10=overall.r10 if overall else 0.0,
         mrr10=overall.mrr10 if overall else 0.0,
         peak_rss_mb=peak_rss_mb(),
+        stand_in_vectors=stand_in is not None,
     )
 
 
@@ -136,6 +152,7 @@ def run_scale_isolated(
     planted: int = 100,
     seed: int = 0,
     progress: bool = False,
+    stand_in_vectors: bool = False,
 ) -> ScaleResult:
     """`run_scale` in a fresh child process, so the peak memory reported is this size's."""
     context = multiprocessing.get_context("spawn")
@@ -149,5 +166,6 @@ def run_scale_isolated(
             planted=planted,
             seed=seed,
             progress=progress,
+            stand_in_vectors=stand_in_vectors,
         )
         return future.result()

@@ -20,6 +20,7 @@ from indexer.clean import clean_text
 from indexer.deadline import Deadline, DeadlineExceeded, deadline_scope
 from indexer.embed.base import Embedder
 from indexer.embed.cache import EmbeddingCache, embed_cached
+from indexer.embed.workers import EmbeddingWorkers
 from indexer.load import LoadError, corpus_files, doc_id_for, file_hash, load_file, read_sidecar
 from indexer.manifest import IndexMismatchError, Manifest, pipeline_version
 from indexer.models import (
@@ -41,6 +42,7 @@ from indexer.store.folder import (  # noqa: F401 - BUILDS_DIR, CURRENT_LINK, cur
 from indexer.store.locations import location_for
 from indexer.structure import fixed_windows, structure
 from indexer.tokens import LexicalFields, fold, lexical_fields
+from indexer.worker_pool import start_pool
 
 CACHE_FILE = "embedding-cache.sqlite"
 # Capitalised syllable runs ("Thạnh Phú", "Sở Y tế") whose accents restore unaccented questions.
@@ -73,8 +75,21 @@ class BuildReport:
     embedded: int = 0  # passages that had to be embedded (not in the cache)
     processed: int = 0  # documents that had to be processed (new or changed since last build)
     seconds: float = 0.0
+    process_seconds: float = 0.0  # reading, cleaning, structure, figures, segmentation
+    embed_seconds: float = 0.0  # embedding the passages not in the cache
+    workers: int = 1  # worker processes the build could use (1: all in this process)
     attributes: tuple[tuple[str, DocumentAttributes], ...] = ()
     skipped: tuple[str, ...] = field(default_factory=tuple)  # files that could not be read
+
+    @property
+    def passages_per_second(self) -> float | None:
+        """Passages indexed per second of the whole build (cached ones included)."""
+        return self.passages / self.seconds if self.passages and self.seconds else None
+
+    @property
+    def embedded_per_second(self) -> float | None:
+        """Passages embedded per second of embedding (None when all came from the cache)."""
+        return self.embedded / self.embed_seconds if self.embedded and self.embed_seconds else None
 
 
 def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
@@ -189,10 +204,19 @@ def build_index(
     progress: bool = True,
     chunking: Chunking = "structure",
     store: str | None = None,
+    workers: int = 1,
 ) -> BuildReport:
     """Build the index for `corpus_dir` unless the current one is already up to date. Builds go
     into `index_dir` (embedded SQLite + FAISS) or, with `store` (a postgresql:// URL), into that
-    database; the embedding cache lives in `index_dir` either way."""
+    database; the embedding cache lives in `index_dir` either way.
+
+    With `workers` > 1, documents are processed and passages embedded in that many processes
+    (each making its own embedder with `embedder_factory`, which must then pickle); the index is
+    the same as with one, in corpus order."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    embedding_workers = EmbeddingWorkers(embedder_factory, workers)
+    embedding_workers.check()  # before any work: a factory workers cannot use fails at once
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     location = location_for(index_dir, store)
@@ -206,13 +230,16 @@ def build_index(
                 where=location.where(build_id),
             )
         fingerprint = corpus_fingerprint(corpus_dir)
+        processing_started = time.perf_counter()
         processed, skipped, fresh = _process_corpus(
             corpus_dir,
             fingerprint,
             ProcessedCache(index_dir / PROCESSED_CACHE_FILE),
             progress,
             chunking,
+            workers,
         )
+        process_seconds = time.perf_counter() - processing_started
         embedder = embedder_factory()
         writer = location.new_writer(embedder.dimension)
         try:
@@ -229,10 +256,14 @@ def build_index(
                 texts.extend(indexed_text(item.document, p) for p in item.passages)
             writer.add_names(_name_forms(item.document.text for item in processed))
             cache = EmbeddingCache(index_dir / CACHE_FILE)
+            embedding_started = time.perf_counter()
             with tqdm(
                 total=len(texts), desc="embedding passages", unit="passage", disable=not progress
             ) as bar:
-                vectors, embedded = embed_cached(embedder, texts, cache, on_progress=bar.update)
+                vectors, embedded = embed_cached(
+                    embedder, texts, cache, on_progress=bar.update, workers=embedding_workers
+                )
+            embed_seconds = time.perf_counter() - embedding_started
             cache.close()
             writer.finish(vectors)
             counts = {
@@ -271,6 +302,9 @@ def build_index(
         embedded=embedded,
         processed=fresh,
         seconds=time.perf_counter() - started,
+        process_seconds=process_seconds,
+        embed_seconds=embed_seconds,
+        workers=workers,
         attributes=tuple((item.document.source, item.document.attributes) for item in processed),
         skipped=tuple(skipped),
     )
@@ -282,41 +316,76 @@ def _process_corpus(
     cache: ProcessedCache,
     progress: bool,
     chunking: Chunking,
+    workers: int = 1,
 ) -> tuple[list[ProcessedDocument], list[str], int]:
     """Every readable document processed (from the cache when unchanged), the files skipped with
-    the reason, and how many documents had to be processed now."""
-    processed: list[ProcessedDocument] = []
+    the reason, and how many documents had to be processed now. Files are read here, in corpus
+    order (a file that cannot be read gives its id to the next of the same name, as before);
+    what they need processing goes to `workers` processes and comes back in that order."""
+    slots: list[ProcessedDocument | None] = []  # in corpus order; None: processed below
+    waiting: list[tuple[int, str, SourceFile]] = []  # slot, cache key, source to process
     skipped: list[str] = []
     used: list[str] = []
-    fresh = 0
     seen_ids: Counter[str] = Counter()
     try:
-        for path in tqdm(
-            corpus_files(corpus_dir), desc="reading documents", unit="doc", disable=not progress
-        ):
-            relative = path.relative_to(corpus_dir).as_posix()
-            doc_id = doc_id_for(Path(relative))
-            # "a.txt" and "a.pdf" side by side: the second is "a-2"
-            occurrence = seen_ids[doc_id] + 1
-            final_id = doc_id if occurrence == 1 else f"{doc_id}-{occurrence}"
-            key = processed_key(relative, fingerprint.get(relative, ""), final_id, chunking)
-            item = cache.get(key)
-            if item is None:
-                try:
-                    source = load_file(path, corpus_dir)
-                except LoadError as error:
-                    skipped.append(str(error))
-                    continue
-                item = with_lexical_fields(process(replace(source, doc_id=final_id), chunking))
+        paths = corpus_files(corpus_dir)
+        with tqdm(
+            total=len(paths), desc="processing documents", unit="doc", disable=not progress
+        ) as bar:
+            for path in paths:
+                relative = path.relative_to(corpus_dir).as_posix()
+                doc_id = doc_id_for(Path(relative))
+                # "a.txt" and "a.pdf" side by side: the second is "a-2"
+                occurrence = seen_ids[doc_id] + 1
+                final_id = doc_id if occurrence == 1 else f"{doc_id}-{occurrence}"
+                key = processed_key(relative, fingerprint.get(relative, ""), final_id, chunking)
+                item = cache.get(key)
+                if item is None:
+                    try:
+                        source = load_file(path, corpus_dir)
+                    except LoadError as error:
+                        skipped.append(str(error))
+                        bar.update(1)
+                        continue
+                    waiting.append((len(slots), key, replace(source, doc_id=final_id)))
+                else:
+                    bar.update(1)
+                seen_ids[doc_id] += 1
+                used.append(key)
+                slots.append(item)
+            for (slot, key, _), item in zip(
+                waiting,
+                _processed_in_order([s for _, _, s in waiting], chunking, workers),
+                strict=True,
+            ):
                 cache.put(key, item)
-                fresh += 1
-            seen_ids[doc_id] += 1
-            used.append(key)
-            processed.append(item)
+                slots[slot] = item
+                bar.update(1)
         cache.keep_only(used)
     finally:
         cache.close()
-    return processed, skipped, fresh
+    processed = [item for item in slots if item is not None]
+    return processed, skipped, len(waiting)
+
+
+def _processed_in_order(
+    sources: list[SourceFile], chunking: Chunking, workers: int
+) -> Iterator[ProcessedDocument]:
+    """`process_source` over the sources, here or in up to `workers` processes, in order."""
+    count = min(workers, len(sources))
+    if count <= 1:
+        yield from (process_source(source, chunking) for source in sources)
+        return
+    pool = start_pool(count)
+    try:
+        yield from pool.map(process_source, sources, [chunking] * len(sources))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def process_source(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDocument:
+    """One read document fully processed, its lexical fields included (what the cache keeps)."""
+    return with_lexical_fields(process(source, chunking))
 
 
 def with_lexical_fields(item: ProcessedDocument) -> ProcessedDocument:

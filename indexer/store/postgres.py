@@ -28,8 +28,11 @@ from indexer.store.base import LexicalQuery, OpenIndex
 from indexer.store.postgres_connection import Database, connect
 from indexer.store.postgres_lexical import (
     PRESELECT,
-    bm25_statement,
+    Phrase,
+    candidates_statement,
     exact_bm25,
+    frequency_statement,
+    idf,
     phrases,
     tsvector_literal,
 )
@@ -40,7 +43,7 @@ from indexer.store.postgres_schema import (
     build_indexes,
     build_tables,
 )
-from indexer.store.ranking import HNSW_EF_SEARCH
+from indexer.store.ranking import HNSW_EF_SEARCH, K1
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
     TABLE_COLUMNS,
@@ -53,6 +56,8 @@ from indexer.store.rows import (
 )
 from indexer.tokens import LexicalFields
 
+# rarest phrases that preselect passages at first; doubled while the others could still matter
+FIRST_ESSENTIAL = 4
 KEEP_BUILDS = 3  # the current one and two before it, still open in slower processes
 POOL_SIZE = 8
 
@@ -306,6 +311,7 @@ class PostgresStore:
         self._documents: dict[str, Document] | None = None
         self._counts: dict[str, dict[str, int]] | None = None
         self._statistics: tuple[int, float] | None = None
+        self._matching: dict[str, int] = {}  # tsquery → passages it matches
         self._has_tables: bool | None = None
 
     def close(self) -> None:
@@ -393,16 +399,53 @@ class PostgresStore:
     def lexical_search(
         self, query: LexicalQuery, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
+        """BM25 top k, MaxScore-style: the rarest phrases preselect passages, and more phrases
+        are read only while the idf × (k1 + 1) that all unread phrases could add together
+        might lift a passage they alone match into the top k; every preselected passage is then
+        scored on all phrases. Common phrases are only counted (once per build)."""
         found = phrases(query)
-        if not found or doc_ids == []:
+        if not found or doc_ids == [] or k <= 0:
             return []
-        statement, params = bm25_statement(self.build_id, found, filtered=doc_ids is not None)
         total, average_length = self._statistics_of()
-        params.update(total=total, avgdl=average_length, preselect=max(PRESELECT, k))
-        if doc_ids is not None:
-            params["doc_ids"] = list(doc_ids)
-        rows = self._rows(statement, params)
-        return exact_bm25(rows, found, total, average_length)[:k]
+        frequencies = self._frequencies(found)
+        bounds = [idf(total, n) * (K1 + 1) for n in frequencies]
+        order = sorted((i for i, n in enumerate(frequencies) if n), key=lambda i: -bounds[i])
+        take = min(len(order), FIRST_ESSENTIAL)
+        while take:
+            essential = order[:take]
+            statement, params = candidates_statement(
+                self.build_id,
+                found,
+                essential,
+                frequencies,
+                filtered=doc_ids is not None,
+            )
+            params.update(total=total, avgdl=average_length, preselect=max(PRESELECT, k))
+            if doc_ids is not None:
+                params["doc_ids"] = list(doc_ids)
+            rows = [
+                (passage_id, length, entries, frequencies, score)
+                for passage_id, length, entries, score in self._rows(statement, params)
+            ]
+            scored = exact_bm25(rows, found, total, average_length)
+            unread = sum(bounds[i] for i in order[take:])
+            if take == len(order) or (len(scored) >= k and scored[k - 1][1] > unread * 1.000001):
+                return scored[:k]
+            take = min(len(order), take * 2)
+        return []
+
+    def _frequencies(self, found: Sequence[Phrase]) -> list[int]:
+        """Passages each phrase matches in this build, counted once and kept: the build never
+        changes."""
+        missing = [p for p in dict.fromkeys(p.tsquery for p in found) if p not in self._matching]
+        if missing:
+            statement, params = frequency_statement(
+                self.build_id, [Phrase(q, 1.0, (), "") for q in missing]
+            )
+            counts = dict(self._rows(statement, params))
+            for i, tsquery in enumerate(missing, start=1):
+                self._matching[tsquery] = int(counts.get(i, 0))
+        return [self._matching[p.tsquery] for p in found]
 
     def dense_search(
         self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None

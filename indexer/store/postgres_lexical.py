@@ -82,52 +82,78 @@ def phrases(query: LexicalQuery) -> list[Phrase]:
     return found
 
 
-def bm25_statement(
-    schema: str, found: list[Phrase], *, filtered: bool
+def frequency_statement(schema: str, found: Sequence[Phrase]) -> tuple[sql.Composed, dict]:
+    """How many passages of the build each phrase matches (its document frequency, as FTS5
+    counts it): `(i, n)` rows, i counting from 1, phrases matching nothing left out."""
+    s = sql.Identifier(schema)
+    matches = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT {i} AS i FROM {s}.passages WHERE lex @@ {q}::tsquery").format(
+            i=sql.Literal(i), s=s, q=sql.Placeholder(f"q{i}")
+        )
+        for i in range(1, len(found) + 1)
+    )
+    statement = sql.SQL("SELECT i, count(*) FROM ({matches}) m GROUP BY i").format(matches=matches)
+    return statement, {f"q{i}": p.tsquery for i, p in enumerate(found, start=1)}
+
+
+def candidates_statement(
+    schema: str,
+    found: Sequence[Phrase],
+    essential: Sequence[int],
+    frequencies: Sequence[int],
+    *,
+    filtered: bool,
 ) -> tuple[sql.Composed, dict[str, object]]:
-    """One statement: each phrase's matching passages (one index scan per phrase, so the work
-    follows the phrases' posting lists, not passages × phrases), its document frequency over the
-    whole build (as FTS5 counts it) and the BM25 sum per passage. The caller adds the parameters
-    `total` (passages), `avgdl` (mean tokens per passage), `preselect` and, when filtered,
-    `doc_ids`."""
+    """One statement: the passages the `essential` phrases (indexes into `found`: the rare ones)
+    match, one index scan per phrase, ranked by their BM25 sum as if each phrase occurred once,
+    the best `preselect` returned with the positions of every phrase's tokens, so `exact_bm25`
+    scores them on all phrases. Document frequencies are given (counted once per phrase and
+    kept), so the common phrases' posting lists are never read. The caller adds `total`
+    (passages), `avgdl` (mean tokens per passage), `preselect` and, when filtered, `doc_ids`."""
     s = sql.Identifier(schema)
     matches = sql.SQL(" UNION ALL ").join(
         sql.SQL(
             "SELECT {i} AS i, id, doc_id, lex_length FROM {s}.passages WHERE lex @@ {q}::tsquery"
-        ).format(i=sql.Literal(i), s=s, q=sql.Placeholder(f"q{i}"))
-        for i in range(1, len(found) + 1)
+        ).format(i=sql.Literal(i + 1), s=s, q=sql.Placeholder(f"q{i + 1}"))
+        for i in essential
     )
-    weights = sql.SQL(", ").join(
-        sql.SQL("({}, {})").format(sql.Literal(i), sql.Literal(phrase.weight))
-        for i, phrase in enumerate(found, start=1)
+    values = sql.SQL(", ").join(
+        sql.SQL("({}, {}, {})").format(
+            sql.Literal(i + 1),
+            sql.Literal(found[i].weight),
+            sql.Literal(float(frequencies[i])),
+        )
+        for i in essential
     )
     where = sql.SQL(" WHERE m.doc_id = ANY(%(doc_ids)s)") if filtered else sql.SQL("")
     statement = sql.SQL(
         "WITH m AS MATERIALIZED ({matches}), "
-        "df AS (SELECT i, count(*)::double precision AS n FROM m GROUP BY i), "
-        "w (i, w) AS (VALUES {weights}), "
-        "best AS (SELECT m.id, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6) "
+        "w (i, w, n) AS (VALUES {values}), "
+        "best AS (SELECT m.id, sum(greatest(ln((%(total)s - w.n + 0.5) / (w.n + 0.5)), 1e-6) "
         "* w.w * {k1plus} / (w.w + {k1} * (1 - {b} + {b} * m.lex_length / %(avgdl)s))) AS score "
-        "FROM m JOIN df USING (i) JOIN w USING (i){where} "
+        "FROM m JOIN w USING (i){where} "
         "GROUP BY m.id ORDER BY score DESC, m.id LIMIT %(preselect)s) "
         "SELECT p.passage_id, p.lex_length, "
         "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
         "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
         "WHERE u.lexeme = ANY(%(needed)s)), "
-        "(SELECT array_agg(coalesce(df.n, 0) ORDER BY w.i) FROM w LEFT JOIN df USING (i)), "
         "b.score FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
     ).format(
         matches=matches,
-        weights=weights,
+        values=values,
         where=where,
         s=s,
         k1plus=sql.Literal(K1 + 1),
         k1=sql.Literal(K1),
         b=sql.Literal(B),
     )
-    params: dict[str, object] = {f"q{i}": p.tsquery for i, p in enumerate(found, start=1)}
+    params: dict[str, object] = {f"q{i + 1}": found[i].tsquery for i in essential}
     params["needed"] = sorted({token for p in found for token in p.tokens})
     return statement, params
+
+
+def idf(total: int, documents: float) -> float:
+    return max(math.log((total - documents + 0.5) / (documents + 0.5)), 1e-6)
 
 
 def positions(entries: Sequence[str]) -> dict[tuple[str, str], set[int]]:

