@@ -239,17 +239,7 @@ class SqliteFaissStore:
                         f"SELECT rowid FROM passages WHERE doc_id IN ({marks})", list(doc_ids)
                     )
                 }
-            found = self._lexical.search(cursor, fields, k, allowed)
-            if not found:
-                return []
-            marks = ", ".join("?" for _ in found)
-            ids = dict(
-                cursor.execute(
-                    f"SELECT rowid, passage_id FROM passages WHERE rowid IN ({marks})",
-                    [rowid for rowid, _ in found],
-                ).fetchall()
-            )
-        return [(ids[rowid], score) for rowid, score in found if rowid in ids]
+            return _with_passage_ids(cursor, self._lexical.search(cursor, fields, k, allowed))
 
     def dense_search(
         self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
@@ -275,17 +265,8 @@ class SqliteFaissStore:
         found = [
             (int(p) + 1, float(s)) for p, s in zip(positions[0], scores[0], strict=True) if p >= 0
         ]
-        if not found:
-            return []
-        marks = ", ".join("?" for _ in found)
         with self._cursor() as cursor:
-            ids = dict(
-                cursor.execute(
-                    f"SELECT rowid, passage_id FROM passages WHERE rowid IN ({marks})",
-                    [rowid for rowid, _ in found],
-                ).fetchall()
-            )
-        return [(ids[rowid], score) for rowid, score in found if rowid in ids]
+            return _with_passage_ids(cursor, found)
 
     # extracted facts
 
@@ -355,3 +336,19 @@ def _where(**conditions: Sequence[str] | str | None) -> tuple[str, list[object]]
         clauses.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
         params.extend(values)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _with_passage_ids(
+    cursor: sqlite3.Cursor, found: Sequence[tuple[int, float]]
+) -> list[tuple[str, float]]:
+    """(rowid, score) pairs as (passage id, score), in the same order."""
+    if not found:
+        return []
+    marks = ", ".join("?" for _ in found)
+    ids = dict(
+        cursor.execute(
+            f"SELECT rowid, passage_id FROM passages WHERE rowid IN ({marks})",
+            [rowid for rowid, _ in found],
+        ).fetchall()
+    )
+    return [(ids[rowid], score) for rowid, score in found if rowid in ids]
