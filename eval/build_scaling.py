@@ -48,6 +48,34 @@ class WorkerRun:
     embedded_per_second: float  # passages embedded per second of embedding
 
 
+RUN_COLUMNS = (
+    "workers",
+    "cores",
+    "passages",
+    "build s",
+    "processing s",
+    "embedding s",
+    "passages/s",
+    "embedded/s",
+    "CPU s",
+)
+
+
+def run_cells(run: WorkerRun) -> list[str]:
+    """A run as the reports show it, in RUN_COLUMNS order."""
+    return [
+        str(run.workers),
+        str(run.cores or "–"),
+        str(run.passages),
+        f"{run.seconds:.1f}",
+        f"{run.process_seconds:.1f}",
+        f"{run.embed_seconds:.1f}",
+        f"{run.passages_per_second}",
+        f"{run.embedded_per_second}",
+        f"{run.cpu_seconds:.1f}",
+    ]
+
+
 @dataclass(frozen=True)
 class BuildProjection:
     cores: int

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from eval.bench import BenchResult
-from eval.build_scaling import BuildScaling
+from eval.build_scaling import RUN_COLUMNS, BuildScaling, run_cells
 from eval.payload import bench_payload
 from eval.plots import latency_by_size
 from eval.report import table
@@ -184,33 +184,7 @@ def write_bench_report(
 
 def build_workers_markdown(scaling: BuildScaling) -> list[str]:
     """Cold builds per worker count (measured), then the 1M-passage projection (labelled so)."""
-    measured = table(
-        (
-            "workers",
-            "cores",
-            "passages",
-            "build s",
-            "processing s",
-            "embedding s",
-            "passages/s",
-            "embedded/s",
-            "CPU s",
-        ),
-        [
-            [
-                r.workers,
-                r.cores or "–",
-                r.passages,
-                r.seconds,
-                r.process_seconds,
-                r.embed_seconds,
-                r.passages_per_second,
-                r.embedded_per_second,
-                r.cpu_seconds,
-            ]
-            for r in scaling.runs
-        ],
-    )
+    measured = table(RUN_COLUMNS, [run_cells(r) for r in scaling.runs])
     projected = table(
         ("cores", "passages", "passages/s (projected)", "hours (projected)"),
         [[p.cores, p.passages, p.passages_per_second, p.hours] for p in scaling.projections],

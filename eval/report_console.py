@@ -12,7 +12,7 @@ from rich.table import Table
 from eval.ablation import AblationRow
 from eval.answers import AnswerReport, AnswerScores
 from eval.bench import BenchResult
-from eval.build_scaling import BuildScaling
+from eval.build_scaling import RUN_COLUMNS, BuildScaling, run_cells
 from eval.crossval import CrossValidation
 from eval.fit_ranker import FitReport
 from eval.load import LoadReport
@@ -305,30 +305,10 @@ def print_bench(result: BenchResult, rounds: int) -> None:
 
 def print_build_workers(scaling: BuildScaling) -> None:
     measured = Table(title=f"cold builds of {scaling.corpus} per worker count (measured)")
-    for column in (
-        "workers",
-        "cores",
-        "passages",
-        "build s",
-        "processing s",
-        "embedding s",
-        "passages/s",
-        "embedded/s",
-        "CPU s",
-    ):
+    for column in RUN_COLUMNS:
         measured.add_column(column)
     for r in scaling.runs:
-        measured.add_row(
-            str(r.workers),
-            str(r.cores or "–"),
-            str(r.passages),
-            f"{r.seconds:.1f}",
-            f"{r.process_seconds:.1f}",
-            f"{r.embed_seconds:.1f}",
-            f"{r.passages_per_second}",
-            f"{r.embedded_per_second}",
-            f"{r.cpu_seconds:.1f}",
-        )
+        measured.add_row(*run_cells(r))
     console.print(measured)
     console.print(
         f"parallel efficiency, wall clock: processing {scaling.process_efficiency}, embedding "
