@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from sys import intern
+
+import numpy as np
 
 from indexer.abbreviations import expansions
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
+from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_question import (
     SUB_UNIT,
     FigureQuestion,
@@ -54,6 +57,8 @@ OWN = "own"  # the figure's indicator and its own clause
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
 MAX_OUT_OF_SCOPE_LEAD = 10.0
 CALIBRATION_INPUTS = 5  # see calibration_inputs
+# records whose fields are kept cut into syllable sets between questions (tens of kB each)
+INDEXED_CACHE = 2_048
 
 
 @dataclass(frozen=True)
@@ -161,20 +166,22 @@ class _Indexed:
 class FigureRanker:
     def __init__(self, records: Sequence[FigureRecord], model: RankerModel | None = None) -> None:
         self.model = model or load_model()
-        self._indexed = [_index(record) for record in records]
-        frequency: Counter[str] = Counter()
-        for item in self._indexed:
-            frequency.update(item.raw[ALL] | item.folded[ALL])
-        self._frequency = frequency
+        self._records = list(records)
+        self._candidates = CandidateIndex(self._records, (_keys(r) for r in self._records))
         self._count = max(len(records), 1)
-        weights = sorted(self.idf(word) for word in frequency)
+        weights = sorted(self.idf(key) for key in self._candidates.keys())
         self._typical_idf = weights[len(weights) // 2] if weights else 1.0
+        # a record's fields as syllable sets, made when a question first scores it
+        self._indexed = lru_cache(maxsize=INDEXED_CACHE)(self._index_number)
+
+    def _index_number(self, number: int) -> _Indexed:
+        return _index(self._records[number])
 
     def idf(self, syllable: str) -> float:
-        return math.log(1 + self._count / (1 + self._frequency.get(syllable, 0)))
+        return math.log(1 + self._count / (1 + self._candidates.frequency(syllable)))
 
     def known(self, syllable: str) -> bool:
-        return self._frequency.get(syllable, 0) > 0
+        return self._candidates.frequency(syllable) > 0
 
     def rank(
         self,
@@ -206,10 +213,9 @@ class FigureRanker:
         ranked = []
         excluded: RankedRecord | None = None
         kept: list[RankedRecord] = []
-        for item in self._indexed:
+        for number in self._numbers(question, terms, hits, doc_ids, asked_elsewhere, keep_excluded):
+            item = self._indexed(int(number))
             record = item.record
-            if doc_ids is not None and record.document.doc_id not in doc_ids:
-                continue
             features = self._features(item, question, terms, keys, retrieval)
             scored = RankedRecord(record, features, self.model.score(features))
             if _in_scope(item, question):
@@ -228,6 +234,27 @@ class FigureRanker:
         out_of_scope = excluded.score if excluded is not None else None
         confidence = self.model.confidence(ranked[0].features, runner_up, out_of_scope)
         return Ranking(tuple(ranked[:limit]), confidence, excluded, tuple(kept))
+
+    def _numbers(
+        self,
+        question: FigureQuestion,
+        terms: Sequence[_Term],
+        hits: Sequence[Hit],
+        doc_ids: set[str] | None,
+        asked_elsewhere: FigureQuestion | None,
+        everything: bool,
+    ) -> np.ndarray:
+        """The records to score: every record of the allowed documents when fitting needs them
+        all, else the candidates (figure_candidates.py)."""
+        facets = _facets(question, doc_ids)
+        if everything:
+            return self._candidates.everything(facets)
+        return self._candidates.candidates(
+            [(key, w) for t in terms for a in t.alternatives for key, _, w in a.syllables],
+            facets,
+            (hit.passage.passage_id for hit in hits),
+            other_facets=[_facets(asked_elsewhere, doc_ids)] if asked_elsewhere else (),
+        )
 
     def _informative(self, alternative: tuple[str, ...]) -> bool:
         return any(self.known(s) or self.known(fold(s)) for s in alternative)
@@ -385,10 +412,10 @@ def _tone(pair: str) -> str:
     return " ".join(canonical_tone(s) for s in pair.split())
 
 
-def _index(record: FigureRecord) -> _Indexed:
+def _texts(record: FigureRecord) -> dict[str, str]:
     # an abbreviation counts as its long form in the field that writes it ("TYT có YS" is
     # "trạm y tế có y sĩ" in the indicator, not only somewhere in the record)
-    texts = {
+    return {
         field: " ".join((text, *expansions(text)))
         for field, text in (
             ("indicator", record.indicator),
@@ -397,16 +424,34 @@ def _index(record: FigureRecord) -> _Indexed:
             ("context", record.context),
         )
     }
-    raw = {field: {canonical_tone(s) for s in syllables(text)} for field, text in texts.items()}
+
+
+def _keys(record: FigureRecord) -> frozenset[str]:
+    """Every syllable key of the record, as written and folded: what IDF and candidates count."""
+    raw = {canonical_tone(s) for text in _texts(record).values() for s in syllables(text)}
+    return frozenset(raw | {fold(s) for s in raw})
+
+
+def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:
+    return Facets(_folded_places(question.scope.places), frozenset(question.scope.years), doc_ids)
+
+
+def _index(record: FigureRecord) -> _Indexed:
+    # syllables are interned: records share one string per syllable and pair instead of each
+    # holding copies (a record's sets shrink by about half)
+    sequences = {
+        field: [intern(canonical_tone(s)) for s in syllables(text)]
+        for field, text in _texts(record).items()
+    }
+    raw = {field: set(sequence) for field, sequence in sequences.items()}
     raw[OWN] = raw["indicator"] | raw["local"]
     raw[ALL] = set().union(*(raw[f] for f in FIELDS))
-    folded = {field: {fold(s) for s in found} for field, found in raw.items()}
+    folded = {field: {intern(fold(s)) for s in found} for field, found in raw.items()}
     pairs: set[str] = set()
-    for text in texts.values():
-        sequence = [canonical_tone(s) for s in syllables(text)]
+    for sequence in sequences.values():
         for a, b in zip(sequence, sequence[1:], strict=False):
-            pairs.add(f"{a} {b}")
-            pairs.add(fold(f"{a} {b}"))
+            pairs.add(intern(f"{a} {b}"))
+            pairs.add(intern(fold(f"{a} {b}")))
     attributes = record.document.attributes
     places = {fold(p) for p in (attributes.province, attributes.district) if p}
     own = f"{record.indicator} {record.local}"
