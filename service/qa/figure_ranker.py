@@ -413,10 +413,8 @@ def _tone(pair: str) -> str:
 
 
 def _texts(record: FigureRecord) -> dict[str, str]:
-    # an abbreviation counts as its long form in the field that writes it ("TYT có YS" is
-    # "trạm y tế có y sĩ" in the indicator, not only somewhere in the record)
     return {
-        field: " ".join((text, *expansions(text)))
+        field: _expanded(text)
         for field, text in (
             ("indicator", record.indicator),
             ("local", record.local),
@@ -426,10 +424,27 @@ def _texts(record: FigureRecord) -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=1 << 14)
+def _expanded(text: str) -> str:
+    # an abbreviation counts as its long form in the field that writes it ("TYT có YS" is
+    # "trạm y tế có y sĩ" in the indicator, not only somewhere in the record); records of one
+    # passage share their line and context, so each is expanded once
+    return " ".join((text, *expansions(text)))
+
+
+@lru_cache(maxsize=1 << 17)
+def _keyed(syllable: str) -> tuple[str, str]:
+    """A syllable's keys, tone-normalised and folded; interned, so that records share one string
+    per syllable instead of each holding copies."""
+    tone = intern(canonical_tone(syllable))
+    return tone, intern(fold(tone))
+
+
 def _keys(record: FigureRecord) -> frozenset[str]:
     """Every syllable key of the record, as written and folded: what IDF and candidates count."""
-    raw = {canonical_tone(s) for text in _texts(record).values() for s in syllables(text)}
-    return frozenset(raw | {fold(s) for s in raw})
+    return frozenset(
+        key for text in _texts(record).values() for s in syllables(text) for key in _keyed(s)
+    )
 
 
 def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:
@@ -437,21 +452,18 @@ def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:
 
 
 def _index(record: FigureRecord) -> _Indexed:
-    # syllables are interned: records share one string per syllable and pair instead of each
-    # holding copies (a record's sets shrink by about half)
-    sequences = {
-        field: [intern(canonical_tone(s)) for s in syllables(text)]
-        for field, text in _texts(record).items()
-    }
-    raw = {field: set(sequence) for field, sequence in sequences.items()}
-    raw[OWN] = raw["indicator"] | raw["local"]
-    raw[ALL] = set().union(*(raw[f] for f in FIELDS))
-    folded = {field: {intern(fold(s)) for s in found} for field, found in raw.items()}
+    texts = _texts(record)
+    sequences = {field: [_keyed(s) for s in syllables(text)] for field, text in texts.items()}
+    raw = {field: {tone for tone, _ in sequence} for field, sequence in sequences.items()}
+    folded = {field: {key for _, key in sequence} for field, sequence in sequences.items()}
+    for keys in (raw, folded):
+        keys[OWN] = keys["indicator"] | keys["local"]
+        keys[ALL] = set().union(*(keys[f] for f in FIELDS))
     pairs: set[str] = set()
     for sequence in sequences.values():
-        for a, b in zip(sequence, sequence[1:], strict=False):
-            pairs.add(intern(f"{a} {b}"))
-            pairs.add(intern(fold(f"{a} {b}")))
+        for (tone_a, folded_a), (tone_b, folded_b) in zip(sequence, sequence[1:], strict=False):
+            pairs.add(intern(f"{tone_a} {tone_b}"))
+            pairs.add(intern(f"{folded_a} {folded_b}"))  # fold() maps letter by letter
     attributes = record.document.attributes
     places = {fold(p) for p in (attributes.province, attributes.district) if p}
     own = f"{record.indicator} {record.local}"
