@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from sys import intern
 
 from indexer.abbreviations import expansions
 from indexer.models import Document, Figure, Passage
@@ -119,8 +120,10 @@ def _record(
         document=document,
         indicator=indicator,
         local=local.strip(" ,;:-–"),
-        line=line,
-        context=context,
+        # the figures of one line and one passage share these: one string each, not a copy per
+        # figure (a national corpus holds millions of records)
+        line=intern(line),
+        context=intern(context),
     )
 
 
