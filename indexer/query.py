@@ -69,12 +69,10 @@ def analyze(
     expand: bool = True,
     folding: bool = True,
     former_units: tuple[str, ...] = (),
-    places: tuple[str, ...] = (),
 ) -> AnalyzedQuery:
     """`expand` and `folding` switch glossary expansion and the accent-folded field off for
     ablation studies. `former_units`: the units the places the question names absorbed, searched
-    as well (a document speaks of the unit of its day); `places`: the places it names, searched
-    as whole names (see lexical_query)."""
+    as well (a document speaks of the unit of its day)."""
     text = unicodedata.normalize("NFC", question).strip()
     language: Language = "en" if is_english(text) else "vi"
     restored = restore_names(text, name_forms) if folding else text
@@ -88,10 +86,7 @@ def analyze(
         restored=restored,
         expansions=tuple(expansions),
         lexical=lexical_query(
-            searchable,
-            (*expansions, *abbreviation_expansions(restored)),
-            folding=folding,
-            places=places,
+            searchable, (*expansions, *abbreviation_expansions(restored)), folding=folding
         ),
     )
 
@@ -114,33 +109,17 @@ def names_and_codes(text: str) -> str:
 
 
 def lexical_query(
-    text: str,
-    expansions: tuple[str, ...] = (),
-    *,
-    folding: bool = True,
-    places: tuple[str, ...] = (),
+    text: str, expansions: tuple[str, ...] = (), *, folding: bool = True
 ) -> LexicalQuery:
-    """`places`: corpus places the question names. Each is searched as its whole name, one
-    phrase, not as syllables and syllable pairs: a five-syllable province name would otherwise
-    count as eight terms and outweigh the indicator asked about, lifting every passage that
-    merely names the province (letterheads) above the one that holds the figure. Agreement of
-    place is weighed again, per document, when hits are rescored by scope."""
-    names = [tuple(fold(s) for s in syllables(place)) for place in places]
     parts = (text, *expansions)
     syllable_terms: list[str] = []
     folded_terms: list[str] = []
     for part in parts:
-        tokens = syllables(part)
-        spans = _name_spans(tokens, names)
-        inside = {i for start, end in spans for i in range(start, end)}
-        kept = [s for i, s in enumerate(tokens) if i not in inside and not is_stopword(s)]
-        kept += [" ".join(tokens[start:end]) for start, end in spans]
+        kept = [s for s in syllables(part) if not is_stopword(s)]
         syllable_terms += kept
         folded_terms += [fold(s) for s in kept]
         # Adjacent syllables as phrases reward passages that keep the question's word order.
-        pairs = [
-            pair for i, pair in _indexed_bigrams(tokens) if not (i in inside and i + 1 in inside)
-        ]
+        pairs = bigrams(syllables(part))
         syllable_terms += pairs
         folded_terms += [fold(pair) for pair in pairs]
     word_terms = [w for w in words(" ".join(parts)) if "_" in w]
@@ -151,24 +130,9 @@ def lexical_query(
     )
 
 
-def _name_spans(tokens: list[str], names: list[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Where the tokens spell one of the names (accents aside), longest names first, no
-    overlaps."""
-    folded = [fold(t) for t in tokens]
-    taken: set[int] = set()
-    spans = []
-    for name in sorted((n for n in names if len(n) > 1), key=len, reverse=True):
-        for start in range(len(folded) - len(name) + 1):
-            end = start + len(name)
-            if tuple(folded[start:end]) == name and not taken & set(range(start, end)):
-                spans.append((start, end))
-                taken.update(range(start, end))
-    return sorted(spans)
-
-
-def _indexed_bigrams(tokens: list[str]) -> list[tuple[int, str]]:
+def bigrams(tokens: list[str]) -> list[str]:
     return [
-        (i, f"{a} {b}")
-        for i, (a, b) in enumerate(zip(tokens, tokens[1:], strict=False))
+        f"{a} {b}"
+        for a, b in zip(tokens, tokens[1:], strict=False)
         if not is_stopword(a) and not is_stopword(b)
     ]

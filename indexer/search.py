@@ -146,15 +146,14 @@ class Retriever:
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
     def analyze(self, question: str) -> AnalyzedQuery:
-        scope = self.gazetteer.scope(question)
+        former_units = tuple(former for _, former in self.gazetteer.scope(question).resolved)
         return analyze(
             question,
             self.glossary,
             self.name_forms,
             expand=self.expand,
             folding=self.folding,
-            former_units=tuple(former for _, former in scope.resolved),
-            places=scope.named_places,
+            former_units=former_units,
         )
 
     def search(

@@ -67,23 +67,3 @@ def test_former_units_a_province_of_today_absorbed_are_searched_as_well():
     assert "long an" in query.lexical.syllables
     assert query.dense_text.endswith("(Long An)")
     assert query.restored == "Chỉ tiêu BHYT năm 2025 của Tây Ninh?"  # the question as asked
-
-
-def test_a_named_place_is_searched_as_its_whole_name_not_as_its_syllables():
-    query = lexical_query(
-        "Chỉ tiêu tiền thuốc nội năm 2028 của thành phố Hồ Chí Minh?", places=("Hồ Chí Minh",)
-    )
-    assert "hồ chí minh" in query.syllables and "ho chi minh" in query.folded
-    assert not {"hồ", "chí", "minh", "hồ chí", "chí minh"} & set(query.syllables)
-    # the indicator keeps its syllables and pairs
-    assert {"tiền", "thuốc", "nội", "tiền thuốc", "thuốc nội"} <= set(query.syllables)
-
-
-def test_an_unaccented_place_is_found_as_its_whole_name_too():
-    query = lexical_query("so benh nhan noi tru cua can duoc", places=("Cần Đước",))
-    assert "can duoc" in query.folded and "can" not in query.folded and "duoc" not in query.folded
-
-
-def test_the_place_the_retriever_recognises_is_passed_as_a_name(seed_engine):
-    query = seed_engine.retriever.analyze("Tỷ lệ bao phủ BHYT năm 2025 của Long An?")
-    assert "long an" in query.lexical.syllables and "an" not in query.lexical.syllables
