@@ -21,6 +21,7 @@ from indexer.abbreviations import expansions
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
+from service.qa import figure_candidates
 from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_question import (
     SUB_UNIT,
@@ -171,8 +172,13 @@ class FigureRanker:
         self._count = max(len(records), 1)
         weights = sorted(self.idf(key) for key in self._candidates.keys())
         self._typical_idf = weights[len(weights) // 2] if weights else 1.0
-        # a record's fields as syllable sets, made when a question first scores it
+        # a record's fields as syllable sets, made when a question first scores it; a corpus
+        # whose every record each question scores has them all made now, not on its first
+        # question
         self._indexed = lru_cache(maxsize=INDEXED_CACHE)(self._index_number)
+        if len(self._records) <= min(figure_candidates.SCORE_ALL_UP_TO, INDEXED_CACHE):
+            for number in range(len(self._records)):
+                self._indexed(number)
 
     def _index_number(self, number: int) -> _Indexed:
         return _index(self._records[number])
