@@ -402,7 +402,7 @@ def run_scale_bench(
     progress: bool,
     stand_in_vectors: bool = False,
 ) -> list[ScaleResult]:
-    from eval.scale import run_scale_isolated, scale_folder
+    from eval.scale import ScaleRunError, run_scale_isolated, scale_folder
 
     results = []
     for size in sorted(set(sizes)):
@@ -427,7 +427,7 @@ def run_scale_bench(
                     stand_in_vectors=stand_in_vectors,
                 )
             )
-        except (LoadError, IndexProblem, ValueError) as error:
+        except (LoadError, IndexProblem, ValueError, ScaleRunError) as error:
             raise fail(str(error)) from error
     return results
 

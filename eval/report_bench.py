@@ -10,6 +10,7 @@ from pathlib import Path
 
 from eval.bench import BenchResult
 from eval.build_scaling import RUN_COLUMNS, BuildScaling, run_cells
+from eval.lexical_paths import PATH_COLUMNS, path_cells
 from eval.payload import bench_payload
 from eval.plots import latency_by_size
 from eval.report import table
@@ -154,6 +155,14 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
             ),
             "",
         ]
+        for s in scale:
+            if s.lexical_paths:
+                lines += [
+                    f"### Lexical top 50 at {s.indexed_passages} passages",
+                    "",
+                    table(PATH_COLUMNS, [path_cells(path) for path in s.lexical_paths]),
+                    "",
+                ]
         if len(scale) > 1:
             lines += ["![latency vs corpus size](latency_vs_size.png)", ""]
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from eval.bench import BenchResult
 from eval.build_scaling import RUN_COLUMNS, BuildScaling, run_cells
 from eval.crossval import CrossValidation
 from eval.fit_ranker import FitReport
+from eval.lexical_paths import PATH_COLUMNS, path_cells
 from eval.load import LoadReport
 from eval.misses import common_misses, misses_at
 from eval.report import threshold_text
@@ -363,6 +364,14 @@ def print_scale(results: Sequence[ScaleResult]) -> None:
         )
     console.print(build)
     console.print(search)
+    for s in results:
+        if s.lexical_paths:
+            lexical = Table(title=f"scale: lexical top 50 at {s.indexed_passages} passages")
+            for column in PATH_COLUMNS:
+                lexical.add_column(column)
+            for path in s.lexical_paths:
+                lexical.add_row(*path_cells(path))
+            console.print(lexical)
     if any(s.stand_in_vectors for s in results):
         console.print(
             "stand-in: filler passages have seeded hash vectors, not the model's; planted facts "

@@ -1,6 +1,8 @@
 """Scale benchmark: a synthetic corpus of N passages (`eval/synthetic.py`) indexed by the
 product's own indexer and searched through `create_app` + TestClient, reporting build time, index
-size on disk, query latency, peak memory and recall of the planted facts.
+size on disk, query latency, peak memory and recall of the planted facts; and, for the embedded
+store, its lexical top 50 three ways side by side (`eval/lexical_paths.py`) over the planted
+questions and the dev set.
 
 Each size keeps its corpus and index under `<cache dir>/scale-<N>/`, and every size shares one
 embedding cache (`<cache dir>/embedding-cache.sqlite`), so a rerun, or a larger size after a
@@ -11,14 +13,17 @@ own so that its peak memory is its own.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from eval.dataset import DEFAULT_SET, load_dataset
 from eval.kept_cache import KEPT_CACHE_FILE, build_throwaway_index
 from eval.latency import bench_endpoints
+from eval.lexical_paths import LexicalPathResult, compare_lexical_paths
 from eval.memory import peak_rss_mb
 from eval.retrieval import evaluate_retrieval
 from eval.stand_in import StandInEmbedder, containing_any
@@ -53,6 +58,8 @@ class ScaleResult:
     # filler passages had stand-in vectors, not the model's (`--stand-in-vectors`): recall is
     # then measured among meaningless neighbours, and build time leaves out embedding
     stand_in_vectors: bool = False
+    # the embedded store's lexical top 50: full FTS5 query, pruned FTS5, tantivy candidates
+    lexical_paths: tuple[LexicalPathResult, ...] = ()
 
 
 def scale_folder(cache_dir: Path, passages: int, *, stand_in: bool = False) -> Path:
@@ -117,6 +124,12 @@ def run_scale(
                 store=engine.index.store,
                 per_document=False,
             )
+        lexical_paths: list[LexicalPathResult] = []
+        if engine.index.directory is not None:
+            asked = [*questions, *(item.question for item in load_dataset(DEFAULT_SET))]
+            lexical_paths = compare_lexical_paths(
+                engine.index.directory, [engine.retriever.analyze(q).lexical for q in asked]
+            )
     finally:
         engine.close()
     overall = report.group("all")
@@ -140,6 +153,7 @@ def run_scale(
         mrr10=overall.mrr10 if overall else 0.0,
         peak_rss_mb=peak_rss_mb(),
         stand_in_vectors=stand_in is not None,
+        lexical_paths=tuple(lexical_paths),
     )
 
 
@@ -158,7 +172,7 @@ def run_scale_isolated(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         future = pool.submit(
-            run_scale,
+            _run_scale_in_child,
             settings,
             passages,
             seed_corpus=seed_corpus,
@@ -169,3 +183,21 @@ def run_scale_isolated(
             stand_in_vectors=stand_in_vectors,
         )
         return future.result()
+
+
+def _run_scale_in_child(settings: Settings, passages: int, **options: object) -> ScaleResult:
+    """`run_scale`, a failure the parent cannot rebuild (httpx's errors carry their request and
+    response) sent back as a plain error, instead of the parent reporting only that the child
+    died."""
+    try:
+        return run_scale(settings, passages, **options)  # type: ignore[arg-type]
+    except Exception as error:
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:
+            raise ScaleRunError(f"scale {passages}: {type(error).__name__}: {error}") from None
+        raise
+
+
+class ScaleRunError(RuntimeError):
+    pass

@@ -9,6 +9,8 @@ ranks k + EXTRA rows; if the k-th of those beats anything the left-out phrases a
 give, and every row they could still lift was fetched, those candidates are scored exactly,
 from their text, as fts5_aux.c scores them (term by term in phrase order, so ids and scores
 equal the full query's bit for bit). Otherwise the full query runs: the result is always exact.
+That exact scoring of candidates (`exact_top_k`) also ranks the candidates tantivy names at
+scale (tantivy_lexical.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sqlite3
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from indexer.store.ranking import FIELD_WEIGHTS, K1, B
 
@@ -55,6 +58,11 @@ class Phrase:
     @property
     def expression(self) -> str:
         return f"{COLUMNS[self.column]} : {self.quoted}"
+
+    @cached_property
+    def needle(self) -> str:
+        """The tokens as they stand in a column's `_joined` text."""
+        return f" {' '.join(self.tokens)} "
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -146,12 +154,11 @@ class Fts5TopK:
         phrases = query_phrases(fields)
         if not phrases or k <= 0:
             return []
-        rows, average_length = self._statistics(cursor)
+        rows, _ = self._statistics(cursor)
         if rows < self.prune_from:
             return self.full_search(cursor, fields, k, allowed)
         known = [self._matches(cursor, p) for p in phrases]
         matching = [n for n, _ in known]
-        weights = [idf(rows, n) for n in matching]
         bounds = [best * (1 + SLACK) + SLACK for _, best in known]
         # the commonest phrases cost the most to read and add the least: left out of the query
         # while all of them together add no more than the best single phrase can
@@ -176,7 +183,22 @@ class Fts5TopK:
         if len(partial) == k + EXTRA and partial[-1][1] >= floor:
             return self.full_search(cursor, fields, k, allowed)  # more candidates than fetched
         candidates = [rowid for rowid, score in partial if score >= floor]
-        scored = self._exact(cursor, candidates, phrases, weights, average_length)
+        return self.exact_top_k(cursor, candidates, phrases, matching, k)
+
+    def exact_top_k(
+        self,
+        cursor: sqlite3.Cursor,
+        rowids: Sequence[int],
+        phrases: Sequence[Phrase],
+        matching: Sequence[int],
+        k: int,
+    ) -> list[tuple[int, float]]:
+        """The best k of these rows by bm25() of the full query over `phrases` (each matching
+        `matching[i]` rows of the whole table), scored as `search` scores its candidates: the
+        same ids, order and scores the full query gives those rows."""
+        rows, average_length = self._statistics(cursor)
+        weights = [idf(rows, n) for n in matching]
+        scored = self._exact(cursor, rowids, phrases, weights, average_length)
         return heapq.nsmallest(k, scored, key=lambda item: (-item[1], item[0]))
 
     def full_search(
@@ -273,6 +295,9 @@ class Fts5TopK:
                 norm = K1 * (1 - B + B * length / average_length)
                 score = 0.0
                 for phrase, weight in zip(phrases, weights, strict=True):
+                    # a phrase absent from the row adds exactly 0.0: skipped, the sum is the same
+                    if not phrase.tokens or phrase.needle not in joined[phrase.column]:
+                        continue
                     count = phrase_frequency(joined[phrase.column], phrase.tokens)
                     frequency = 0.0
                     for _ in range(count):  # FTS5 adds the column weight once per instance

@@ -19,7 +19,6 @@ import numpy as np
 from indexer.manifest import sha256_file
 from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.store.base import LexicalQuery
-from indexer.store.fts5_top_k import Fts5TopK
 from indexer.store.ranking import (
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,
@@ -34,6 +33,12 @@ from indexer.store.rows import (
     passage_values,
     table_from_row,
     table_values,
+)
+from indexer.store.tantivy_lexical import (
+    LEXICAL_FOLDER,
+    lexical_files,
+    lexical_top_k,
+    write_lexical_index,
 )
 from indexer.tokens import LexicalFields
 
@@ -141,11 +146,21 @@ class SqliteFaissWriter:
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(index, str(self.directory / VECTORS_FILE))
         self._db.commit()
+        # the lexical candidates of a large corpus (tantivy_lexical.py), from the text FTS5 holds
+        write_lexical_index(
+            self.directory / LEXICAL_FOLDER,
+            self._db.execute("SELECT rowid, syllables, words, folded FROM passages_fts"),
+        )
         self._db.execute("PRAGMA optimize")
         self._db.close()
 
     def checksums(self) -> dict[str, str]:
-        return {name: sha256_file(self.directory / name) for name in (DATABASE_FILE, VECTORS_FILE)}
+        files = [DATABASE_FILE, VECTORS_FILE]
+        files += [
+            path.relative_to(self.directory).as_posix()
+            for path in lexical_files(self.directory / LEXICAL_FOLDER)
+        ]
+        return {name: sha256_file(self.directory / name) for name in files}
 
 
 class SqliteFaissStore:
@@ -161,7 +176,7 @@ class SqliteFaissStore:
         self._vectors = faiss.read_index(str(directory / VECTORS_FILE))
         if isinstance(self._vectors, faiss.IndexHNSWFlat):
             self._vectors.hnsw.efSearch = HNSW_EF_SEARCH
-        self._lexical = Fts5TopK("passages_fts")
+        self._lexical = lexical_top_k(directory, "passages_fts")
         self._documents: dict[str, Document] | None = None
         self._counts: dict[str, dict[str, int]] | None = None
         # a build made before tables were stored still answers (with no tables) while the

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
+from eval import scale
 from service.cli import app
 from tests.conftest import CORPUS
 
@@ -127,3 +130,25 @@ def test_bench_scale_reports_each_size_and_plots_latency_against_size(tmp_path_f
 def test_scale_needs_a_sensible_size(tmp_path):
     result = runner.invoke(app, ["bench", "--scale", "10", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 2 and "at least 100" in result.output
+
+
+def test_a_scale_run_failing_with_an_error_the_parent_cannot_rebuild_says_what_failed(
+    monkeypatch,
+):
+    def over_budget(*_args, **_options):
+        request = httpx.Request("GET", "http://testserver/api/search")
+        response = httpx.Response(503, request=request)
+        raise httpx.HTTPStatusError("Server error '503'", request=request, response=response)
+
+    monkeypatch.setattr(scale, "run_scale", over_budget)
+    with pytest.raises(scale.ScaleRunError, match="scale 100000: HTTPStatusError: .*503"):
+        scale._run_scale_in_child(None, 100000)
+
+
+def test_a_scale_run_failing_with_a_plain_error_passes_it_on(monkeypatch):
+    def refuses(*_args, **_options):
+        raise ValueError("no plan to plant a fact in")
+
+    monkeypatch.setattr(scale, "run_scale", refuses)
+    with pytest.raises(ValueError, match="no plan"):
+        scale._run_scale_in_child(None, 100)
