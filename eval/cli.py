@@ -322,6 +322,15 @@ def bench(
             "(planted facts and questions still use the model); times the stores, not the model",
         ),
     ] = False,
+    lexical_questions: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="with --scale: the lexical side-by-side asks only the first N questions "
+            "(planted ones first, then the dev set; default: all of them); the full FTS5 query "
+            "takes seconds a question at 1M passages",
+        ),
+    ] = None,
     cache_dir: CacheDirOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="write bench.json and bench.md to this folder")
@@ -350,6 +359,7 @@ def bench(
             cache_dir,
             progress=not as_json,
             stand_in_vectors=stand_in_vectors,
+            lexical_questions=lexical_questions,
         )
         if as_json:
             typer.echo(json.dumps(bench_payload(None, results), indent=2))
@@ -401,6 +411,7 @@ def run_scale_bench(
     *,
     progress: bool,
     stand_in_vectors: bool = False,
+    lexical_questions: int | None = None,
 ) -> list[ScaleResult]:
     from eval.scale import ScaleRunError, run_scale_isolated, scale_folder
 
@@ -425,6 +436,7 @@ def run_scale_bench(
                     planted=planted,
                     progress=progress,
                     stand_in_vectors=stand_in_vectors,
+                    lexical_questions=lexical_questions,
                 )
             )
         except (LoadError, IndexProblem, ValueError, ScaleRunError) as error:

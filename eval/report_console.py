@@ -358,9 +358,7 @@ def print_scale(results: Sequence[ScaleResult]) -> None:
             str(s.planted),
             f"{s.query_p50_ms:.1f}",
             f"{s.query_p95_ms:.1f}",
-            f"{s.recall5:.3f}",
-            f"{s.recall10:.3f}",
-            f"{s.mrr10:.3f}",
+            *("–" if v is None else f"{v:.3f}" for v in (s.recall5, s.recall10, s.mrr10)),
         )
     console.print(build)
     console.print(search)

@@ -61,7 +61,7 @@ class Phrase:
 
     @cached_property
     def needle(self) -> str:
-        """The tokens as they stand in a column's `_joined` text."""
+        """The tokens as they stand in a column's text padded with a space at each end."""
         return f" {' '.join(self.tokens)} "
 
 
@@ -94,21 +94,20 @@ def idf(rows: int, matching: int) -> float:
 
 
 def phrase_frequency(joined: str, phrase: Sequence[str]) -> int:
-    """Occurrences of the phrase in a column's tokens joined by single spaces (`_joined`),
-    overlapping ones too, as FTS5 counts its instances."""
+    """Occurrences of the phrase in a column's tokens joined by single spaces and padded with
+    one at each end, overlapping ones too, as FTS5 counts its instances."""
     if not phrase:
         return 0
-    needle = f" {' '.join(phrase)} "
+    return _occurrences(joined, f" {' '.join(phrase)} ")
+
+
+def _occurrences(joined: str, needle: str) -> int:
     count = 0
     at = joined.find(needle)
     while at >= 0:
         count += 1
         at = joined.find(needle, at + 1)
     return count
-
-
-def _joined(text: str) -> str:
-    return f" {' '.join(tokens(text))} "
 
 
 def varints(blob: bytes) -> list[int]:
@@ -290,15 +289,17 @@ class Fts5TopK:
                 ).fetchall()
             )
             for rowid, *values in texts:
-                joined = [_joined(text or "") for text in values]
+                # the columns hold indexer/tokens.py's lexical fields, lower-case tokens joined
+                # by single spaces: padded with one space, a column holds phrases as `needle`s
+                joined = [f" {text or ''} " for text in values]
                 length = float(sum(varints(sizes[rowid])))
                 norm = K1 * (1 - B + B * length / average_length)
                 score = 0.0
                 for phrase, weight in zip(phrases, weights, strict=True):
                     # a phrase absent from the row adds exactly 0.0: skipped, the sum is the same
-                    if not phrase.tokens or phrase.needle not in joined[phrase.column]:
+                    count = phrase.tokens and _occurrences(joined[phrase.column], phrase.needle)
+                    if not count:
                         continue
-                    count = phrase_frequency(joined[phrase.column], phrase.tokens)
                     frequency = 0.0
                     for _ in range(count):  # FTS5 adds the column weight once per instance
                         frequency += FIELD_WEIGHTS[phrase.column]

@@ -10,7 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from eval import scale
+from eval.scale import MIN_TIMED_QUERIES
 from service.cli import app
+from service.settings import Settings
 from tests.conftest import CORPUS
 
 runner = CliRunner()
@@ -152,3 +154,20 @@ def test_a_scale_run_failing_with_a_plain_error_passes_it_on(monkeypatch):
     monkeypatch.setattr(scale, "run_scale", refuses)
     with pytest.raises(ValueError, match="no plan"):
         scale._run_scale_in_child(None, 100)
+
+
+def test_a_corpus_holding_no_planted_fact_is_timed_on_the_dev_questions_without_recall(
+    tmp_path_factory,
+):
+    result = scale.run_scale(
+        Settings(corpus_dir=CORPUS, _env_file=None),
+        120,
+        seed_corpus=CORPUS,
+        cache_dir=tmp_path_factory.mktemp("unplanted"),
+        planted=0,
+        stand_in_vectors=True,
+        lexical_questions=5,
+    )
+    assert result.planted == 0 and result.queries >= MIN_TIMED_QUERIES
+    assert (result.recall5, result.recall10, result.mrr10) == (None, None, None)
+    assert result.lexical_paths and all(path.questions == 5 for path in result.lexical_paths)

@@ -4,6 +4,7 @@ the same order with the same scores, on small tables built here and on the seed 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import astuple
 
 import pytest
 
@@ -19,6 +20,7 @@ from indexer.store.fts5_top_k import (
     varints,
 )
 from indexer.store.sqlite_faiss import DATABASE_FILE
+from indexer.tokens import lexical_fields
 from service.engine import load_engine
 from service.settings import Settings
 from tests.conftest import CORPUS
@@ -93,6 +95,21 @@ def test_phrase_frequency_counts_overlapping_instances_as_fts5_does():
     assert phrase_frequency(joined, ("năm", "năm")) == 3
     assert phrase_frequency(joined, ("năm", "2025")) == 1
     assert phrase_frequency(joined, ("2025", "năm")) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tỷ lệ bao phủ BHYT (năm 2025) đạt  95,5%; KH/TH: 6,5 ‰",
+        "İstanbul — Cần Đước, TTYT… đc. 25-\nCT/TW",
+        "",
+    ],
+)
+def test_lexical_fields_are_already_their_fts5_tokens_joined_by_single_spaces(text):
+    """Exact scoring pads a column with a space and finds phrases in it: that is only the
+    column's tokens if the indexer stored them lower-case, one space apart."""
+    for column in astuple(lexical_fields(text)):
+        assert column == " ".join(tokens(column))
 
 
 def test_row_sizes_decode_as_sqlite_varints():
