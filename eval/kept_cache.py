@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -31,21 +31,27 @@ def build_throwaway_index(
     chunking: Chunking = "structure",
     progress: bool = False,
     store: str | None = None,
+    workers: int = 1,
+    worker_embedder: Callable[[], Embedder] | None = None,
 ) -> BuildReport:
     """Build an index that only an evaluation reads: its cache is seeded from `seeds` first and
     what it embedded is merged into `keep_into` after, even when the build is cut short. With
-    `store` (a postgresql:// URL) the index goes into that database; the cache stays here."""
+    `store` (a postgresql:// URL) the index goes into that database; the cache stays here.
+    With `workers` > 1 and a `worker_embedder` factory (it must pickle, as `build_index` says),
+    documents are processed and passages embedded in that many processes, each making its own
+    embedder, the same as `embedder`; otherwise everything runs here, with `embedder`."""
     seed_index_cache(index_dir, [*seeds, *([keep_into] if keep_into else [])])
     try:
         return build_index(
             corpus_dir,
             index_dir,
-            lambda: embedder,
+            worker_embedder if worker_embedder is not None else lambda: embedder,
             model_id=embedder.model_id,
             chunking=chunking,
             force=True,
             progress=progress,
             store=store,
+            workers=workers if worker_embedder is not None else 1,
         )
     finally:
         if keep_into is not None:

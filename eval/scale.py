@@ -26,12 +26,12 @@ from eval.latency import bench_endpoints
 from eval.lexical_paths import LexicalPathResult, compare_lexical_paths
 from eval.memory import peak_rss_mb
 from eval.retrieval import evaluate_retrieval
-from eval.stand_in import StandInEmbedder, containing_any
+from eval.stand_in import StandInEmbedder, StandInFactory, containing_any
 from eval.synthetic import generate_corpus, harvest_vocabulary
 from eval.throughput import TimedEmbedder
 from indexer.store.locations import location_for
 from service.app import create_app
-from service.engine import load_engine, make_embedder
+from service.engine import embedder_factory, load_engine, make_embedder
 from service.settings import Settings
 
 MIN_TIMED_QUERIES = 50
@@ -96,11 +96,15 @@ def run_scale(
     corpus.write(corpus_dir)
     model = make_embedder(settings)
     stand_in = (
-        StandInEmbedder(model, containing_any([fact.evidence for fact in corpus.facts]))
+        StandInFactory(
+            embedder_factory(settings), containing_any([f.evidence for f in corpus.facts])
+        )
         if stand_in_vectors
         else None
     )
-    embedder = TimedEmbedder(stand_in or model)
+    # stand-in builds process and embed in the settings' worker processes; a build that embeds
+    # everything with the model runs in this one, so that its embedding time is measured here
+    embedder = TimedEmbedder(StandInEmbedder(model, stand_in.is_real) if stand_in else model)
     build = build_throwaway_index(
         corpus_dir,
         index_dir,
@@ -108,6 +112,8 @@ def run_scale(
         keep_into=None if stand_in else cache_dir / KEPT_CACHE_FILE,
         progress=progress,
         store=settings.store,
+        workers=settings.workers,
+        worker_embedder=stand_in,
     )
     scale_settings = settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
     engine = load_engine(scale_settings, embedder=model)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,7 +57,28 @@ class StandInEmbedder:
         return self.inner.embed_query(text)
 
 
-def containing_any(evidence: Sequence[str]) -> Callable[[str], bool]:
-    """A passage text is real when it holds one of the planted facts' evidence strings."""
-    needles = tuple(dict.fromkeys(evidence))
-    return lambda text: any(needle in text for needle in needles)
+@dataclass(frozen=True)
+class ContainingAny:
+    """A passage text is real when it holds one of the planted facts' evidence strings (a class,
+    not a closure, so that a build's worker processes can be sent it)."""
+
+    needles: tuple[str, ...]
+
+    def __call__(self, text: str) -> bool:
+        return any(needle in text for needle in self.needles)
+
+
+def containing_any(evidence: Sequence[str]) -> ContainingAny:
+    return ContainingAny(tuple(dict.fromkeys(evidence)))
+
+
+@dataclass(frozen=True)
+class StandInFactory:
+    """A `StandInEmbedder` around a fresh real embedder, made when called: what each of a
+    build's worker processes calls (`real` must pickle too: `service.engine.embedder_factory`)."""
+
+    real: Callable[[], Embedder]
+    is_real: ContainingAny
+
+    def __call__(self) -> StandInEmbedder:
+        return StandInEmbedder(self.real(), self.is_real)
