@@ -175,12 +175,17 @@ class TantivyTopK:
         key = (phrase.column, phrase.tokens)
         if key not in self._weights:
             query = self._phrase_query(phrase)
-            count = 0 if query is None else int(self._searcher.search(query, limit=1).count)
             rows = self._searcher.num_docs
             field = COLUMNS[phrase.column]
+            frequencies = [self._searcher.doc_freq(field, token) for token in phrase.tokens]
+            if query is None:
+                count = 0
+            elif len(frequencies) == 1:  # a word's rows are its document frequency (no deletes)
+                count = frequencies[0]
+            else:  # a phrase's rows are counted from its positions
+                count = int(self._searcher.search(query, limit=1).count)
             term_idf = sum(
-                math.log(1.0 + (rows - found + 0.5) / (found + 0.5))
-                for found in (self._searcher.doc_freq(field, token) for token in phrase.tokens)
+                math.log(1.0 + (rows - found + 0.5) / (found + 0.5)) for found in frequencies
             )
             boost = FIELD_WEIGHTS[phrase.column] * idf(rows, count) / term_idf if count else 0.0
             with self._lock:
