@@ -413,12 +413,12 @@ def run_scale_bench(
     stand_in_vectors: bool = False,
     lexical_questions: int | None = None,
 ) -> list[ScaleResult]:
-    from eval.scale import ScaleRunError, run_scale_isolated, scale_folder
+    from eval.scale import MIN_PLANTED_PASSAGES, ScaleRunError, run_scale_isolated, scale_folder
 
     results = []
     for size in sorted(set(sizes)):
-        if size < 100:
-            raise fail(f"--scale {size}: give at least 100 passages")
+        if size < MIN_PLANTED_PASSAGES:
+            raise fail(f"--scale {size}: give at least {MIN_PLANTED_PASSAGES} passages")
         folder = scale_folder(cache_dir, size, stand_in=stand_in_vectors)
         vectors = (
             "stand-in vectors for filler passages (not the model's)"
