@@ -275,6 +275,8 @@ class Fts5TopK:
         """bm25() of the full query for these rows, computed as fts5_aux.c does: weighted
         phrase frequency from the row's columns, length from FTS5's own row sizes, terms added
         in phrase order (so the scores are the full query's, bit for bit)."""
+        # an empty phrase matches no row (FTS5 gives it 0.0): left out once, not row by row
+        terms = [(p.column, p.needle, w) for p, w in zip(phrases, weights, strict=True) if p.tokens]
         scored = []
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start : start + 500])
@@ -295,14 +297,14 @@ class Fts5TopK:
                 length = float(sum(varints(sizes[rowid])))
                 norm = K1 * (1 - B + B * length / average_length)
                 score = 0.0
-                for phrase, weight in zip(phrases, weights, strict=True):
+                for column, needle, weight in terms:
                     # a phrase absent from the row adds exactly 0.0: skipped, the sum is the same
-                    count = phrase.tokens and _occurrences(joined[phrase.column], phrase.needle)
+                    count = _occurrences(joined[column], needle)
                     if not count:
                         continue
                     frequency = 0.0
                     for _ in range(count):  # FTS5 adds the column weight once per instance
-                        frequency += FIELD_WEIGHTS[phrase.column]
+                        frequency += FIELD_WEIGHTS[column]
                     score += weight * ((frequency * (K1 + 1.0)) / (frequency + norm))
                 scored.append((rowid, score))
         return scored
