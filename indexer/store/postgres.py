@@ -10,6 +10,9 @@ same database. Connections come from a pool shared by a process's request thread
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
@@ -25,15 +28,20 @@ from psycopg_pool import ConnectionPool
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
 from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.store.base import LexicalQuery, OpenIndex
+from indexer.store.fts5_top_k import EXTRA, query_phrases
+from indexer.store.fts5_top_k import Phrase as ColumnPhrase
 from indexer.store.postgres_connection import Database, connect
 from indexer.store.postgres_lexical import (
+    FIELD_LABELS,
     PRESELECT,
     Phrase,
     candidates_statement,
     exact_bm25,
     frequency_statement,
     idf,
+    needed_tokens,
     phrases,
+    rows_statement,
     tsvector_literal,
 )
 from indexer.store.postgres_schema import (
@@ -42,6 +50,12 @@ from indexer.store.postgres_schema import (
     RECORD_TABLES,
     build_indexes,
     build_tables,
+)
+from indexer.store.postgres_tantivy import (
+    CACHE_FOLDER,
+    remove_other_builds,
+    store_files,
+    unpacked,
 )
 from indexer.store.ranking import HNSW_EF_SEARCH, K1
 from indexer.store.rows import (
@@ -54,6 +68,11 @@ from indexer.store.rows import (
     table_from_row,
     table_values,
 )
+from indexer.store.tantivy_lexical import (
+    CANDIDATES_FROM_ROWS,
+    LexicalIndexWriter,
+    TantivyCandidates,
+)
 from indexer.tokens import LexicalFields
 
 # rarest phrases that preselect passages at first; doubled while the others could still matter
@@ -65,7 +84,9 @@ POOL_SIZE = 8
 class PostgresLocation:
     def __init__(self, url: str, index_dir: Path) -> None:
         self.url = url
-        self.index_dir = index_dir  # the embedding cache stays on the building machine
+        # the embedding cache stays on the building machine; every machine unpacks the tantivy
+        # candidates of the builds it reads under it (postgres_tantivy.py)
+        self.index_dir = index_dir
         self._database = Database(url)
         self._connection = self._database.connection
 
@@ -138,6 +159,7 @@ class PostgresLocation:
         return writer.build_id
 
     def discard(self, writer: PostgresWriter) -> None:
+        writer.close()
         with self._connection() as connection:
             _drop_build(connection, writer.build_id)
 
@@ -165,7 +187,9 @@ class PostgresLocation:
             )
         build_id, manifest = current
         manifest.check_compatible(model_id)
-        store = PostgresStore(self.url, build_id)
+        cache = self.index_dir / CACHE_FOLDER
+        remove_other_builds(cache, self._build_ids())
+        store = PostgresStore(self.url, build_id, lexical_cache=cache)
         if verify:
             try:
                 store.verify_counts(manifest.counts)
@@ -178,6 +202,11 @@ class PostgresLocation:
             manifest=manifest,
             store=store,
         )
+
+    def _build_ids(self) -> set[str]:
+        with self._connection() as connection:
+            rows = connection.execute(f"SELECT build_id FROM {CONTROL_SCHEMA}.builds").fetchall()
+        return {build_id for (build_id,) in rows}
 
     def size_bytes(self) -> int:
         build_id = self.current_build()
@@ -217,6 +246,9 @@ class PostgresWriter:
         self._records: dict[str, list[tuple[object, ...]]] = {name: [] for name in RECORD_TABLES}
         self._names: list[tuple[object, ...]] = []
         self._tables: list[tuple[object, ...]] = []
+        # the tantivy candidates, written as passages come (postgres_tantivy.py)
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"healthqa-{build_id}-"))
+        self._lexical = LexicalIndexWriter(self._scratch / "lexical")
 
     def add_document(
         self,
@@ -230,9 +262,9 @@ class PostgresWriter:
         self._documents.append(document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
             literal, length = tsvector_literal(terms)
-            self._passages.append(
-                (len(self._passages) + 1, *passage_values(passage), literal, length)
-            )
+            number = len(self._passages) + 1  # the passage's id, and its tantivy rowid
+            self._passages.append((number, *passage_values(passage), literal, length))
+            self._lexical.add(number, terms.syllables, terms.words, terms.folded)
         for table, records in (("figures", figures), ("refs", references)):
             rows = self._records[table]
             for record in records:
@@ -271,8 +303,15 @@ class PostgresWriter:
                 )
                 for table, rows in self._records.items():
                     self._copy(connection, sql.SQL("{}.{}").format(s, sql.Identifier(table)), rows)
+                self._lexical.finish()
+                store_files(connection, self.build_id, self._lexical.folder)
                 for statement in build_indexes(self.build_id):
                     connection.execute(statement)
+        self.close()
+
+    def close(self) -> None:
+        """Remove the scratch folder (after `finish`, or when the build is discarded)."""
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
     @staticmethod
     def _copy(connection: psycopg.Connection, table: sql.Composable, rows: Any) -> None:
@@ -291,7 +330,9 @@ def _vector_text(vector: np.ndarray) -> str:
 class PostgresStore:
     """Read side of one build. Safe to share between request threads (a connection pool)."""
 
-    def __init__(self, url: str, build_id: str) -> None:
+    def __init__(self, url: str, build_id: str, *, lexical_cache: Path | None = None) -> None:
+        """`lexical_cache`: the folder this machine unpacks builds' tantivy candidates into
+        (a private temporary one when not given, removed on close)."""
         from pgvector.psycopg import register_vector
 
         def configure(connection: psycopg.Connection) -> None:
@@ -313,9 +354,19 @@ class PostgresStore:
         self._statistics: tuple[int, float] | None = None
         self._matching: dict[str, int] = {}  # tsquery → passages it matches
         self._has_tables: bool | None = None
+        self._private_cache = lexical_cache is None
+        self._lexical_cache = lexical_cache or Path(tempfile.mkdtemp(prefix="healthqa-lexical-"))
+        # from this many passages lexical candidates come from tantivy, below it from the GIN
+        # index alone (the seed's and every dev-set number's path)
+        self.candidates_from_rows = CANDIDATES_FROM_ROWS
+        self._candidates: TantivyCandidates | None = None
+        self._candidates_read = False
+        self._candidates_lock = threading.Lock()
 
     def close(self) -> None:
         self._pool.close()
+        if self._private_cache:
+            shutil.rmtree(self._lexical_cache, ignore_errors=True)
 
     def _rows(self, statement: sql.Composable, params: Any = None) -> list[tuple[Any, ...]]:
         with self._pool.connection() as connection:
@@ -399,13 +450,74 @@ class PostgresStore:
     def lexical_search(
         self, query: LexicalQuery, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
+        found = phrases(query)
+        if not found or doc_ids == [] or k <= 0:
+            return []
+        total, average_length = self._statistics_of()
+        source = self._tantivy() if total >= self.candidates_from_rows else None
+        if source is not None:
+            return self._ranked_candidates(source, query, found, k, doc_ids)
+        return self._gin_search(found, k, doc_ids)
+
+    def _tantivy(self) -> TantivyCandidates | None:
+        """The build's tantivy candidates, unpacked on first use; None for a build stored
+        without them."""
+        if not self._candidates_read:
+            with self._candidates_lock:
+                if not self._candidates_read:
+                    folder = unpacked(self._rows, self.build_id, self._lexical_cache)
+                    self._candidates = TantivyCandidates(folder) if folder else None
+                    self._candidates_read = True
+        return self._candidates
+
+    def _ranked_candidates(
+        self,
+        source: TantivyCandidates,
+        query: LexicalQuery,
+        found: Sequence[Phrase],
+        k: int,
+        doc_ids: Sequence[str] | None,
+    ) -> list[tuple[str, float]]:
+        """tantivy's best k + EXTRA passages for the question's phrases (weighed as BM25 weighs
+        them), ranked by the exact BM25 from their tsvectors; each phrase's passage count is
+        tantivy's (the same tokens in both, so the same count as the GIN index gives)."""
+        allowed = None
+        if doc_ids is not None:
+            allowed = {
+                number
+                for (number,) in self._rows(
+                    sql.SQL("SELECT id FROM {} WHERE doc_id = ANY(%s)").format(
+                        self._table("passages")
+                    ),
+                    (list(doc_ids),),
+                )
+            }
+        fields = (query.syllables, query.words, query.folded)
+        numbers = source.candidates(query_phrases(fields), k + EXTRA, allowed)
+        if not numbers:
+            return []
+        frequencies = [
+            source.matching(ColumnPhrase(FIELD_LABELS.index(p.label), " ".join(p.tokens), p.tokens))
+            for p in found
+        ]
+        fetched = self._rows(
+            rows_statement(self.build_id),
+            {"ids": [int(n) for n in numbers], "needed": needed_tokens(found)},
+        )
+        rows = [
+            (passage_id, length, entries, frequencies, 0.0)
+            for passage_id, length, entries in fetched
+        ]
+        total, average_length = self._statistics_of()
+        return exact_bm25(rows, found, total, average_length)[:k]
+
+    def _gin_search(
+        self, found: Sequence[Phrase], k: int, doc_ids: Sequence[str] | None
+    ) -> list[tuple[str, float]]:
         """BM25 top k, MaxScore-style: the rarest phrases preselect passages, and more phrases
         are read only while the idf × (k1 + 1) that all unread phrases could add together
         might lift a passage they alone match into the top k; every preselected passage is then
         scored on all phrases. Common phrases are only counted (once per build)."""
-        found = phrases(query)
-        if not found or doc_ids == [] or k <= 0:
-            return []
         total, average_length = self._statistics_of()
         frequencies = self._frequencies(found)
         bounds = [idf(total, n) * (K1 + 1) for n in frequencies]

@@ -148,8 +148,25 @@ def candidates_statement(
         b=sql.Literal(B),
     )
     params: dict[str, object] = {f"q{i + 1}": found[i].tsquery for i in essential}
-    params["needed"] = sorted({token for p in found for token in p.tokens})
+    params["needed"] = needed_tokens(found)
     return statement, params
+
+
+def rows_statement(schema: str) -> sql.Composed:
+    """The passages with ids `%(ids)s` (candidates found elsewhere, e.g. by tantivy), with the
+    positions of the `%(needed)s` tokens, in id order (the embedded store's rowid order, which
+    breaks its ties), for `exact_bm25`."""
+    return sql.SQL(
+        "SELECT p.passage_id, p.lex_length, "
+        "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
+        "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
+        "WHERE u.lexeme = ANY(%(needed)s)) "
+        "FROM {}.passages p WHERE p.id = ANY(%(ids)s) ORDER BY p.id"
+    ).format(sql.Identifier(schema))
+
+
+def needed_tokens(found: Sequence[Phrase]) -> list[str]:
+    return sorted({token for p in found for token in p.tokens})
 
 
 def idf(total: int, documents: float) -> float:

@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from indexer.models import Figure, Reference
+from indexer.store.postgres_tantivy import files_table
 from indexer.store.ranking import HNSW_EF_CONSTRUCTION, HNSW_M
 
 CONTROL_SCHEMA = "healthqa"
@@ -156,6 +157,7 @@ def build_tables(schema: str, dimension: int) -> list[sql.Composed]:
                 s, sql.Identifier(table), columns
             )
         )
+    statements.append(files_table(schema))  # the tantivy candidates (postgres_tantivy.py)
     return statements
 
 

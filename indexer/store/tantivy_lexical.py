@@ -11,6 +11,8 @@ length, where FTS5 uses the row's total length, and applies the field weight out
 saturation: a row FTS5 ranks in its top k could rank below tantivy's k + EXTRA and be missed.
 Unlike fts5_top_k.py the result is not proven exact; `healthqa bench --scale` measures how often
 it is the full query's (every planted and dev question at 100k, top 10 and top 50).
+The PostgreSQL store takes its candidates from the same index (`TantivyCandidates`), stored in
+the build's schema (postgres_tantivy.py), and ranks them from the passages' tsvectors.
 """
 
 from __future__ import annotations
@@ -56,24 +58,40 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def write_lexical_index(folder: Path, rows: Iterable[tuple[int, str, str, str]]) -> int:
-    """Index (rowid, syllables, words, folded) rows, the text the FTS5 table holds, into a new
-    folder; returns how many rows were written."""
-    folder.mkdir(parents=True, exist_ok=False)
-    index = tantivy.Index(_schema(), path=str(folder))
-    # one indexing thread, one heap: what the index adds to the build's memory stays bounded
-    writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
-    written = 0
-    for rowid, *texts in rows:
+class LexicalIndexWriter:
+    """Writes (rowid, syllables, words, folded) rows, the text the FTS5 table holds, into a new
+    tantivy folder one at a time, so a builder streams them instead of holding them."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=False)
+        self.folder = folder
+        self.written = 0
+        index = tantivy.Index(_schema(), path=str(folder))
+        # one indexing thread, one heap: what the index adds to the build's memory stays bounded
+        self._writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+
+    def add(self, rowid: int, syllables: str, words: str, folded: str) -> None:
         document = tantivy.Document()
         document.add_unsigned(ROWID, rowid)
-        for column, text in zip(COLUMNS, texts, strict=True):
+        for column, text in zip(COLUMNS, (syllables, words, folded), strict=True):
             document.add_text(column, " ".join(tokens(text or "")))
-        writer.add_document(document)
-        written += 1
-    writer.commit()
-    writer.wait_merging_threads()
-    return written
+        self._writer.add_document(document)
+        self.written += 1
+
+    def finish(self) -> int:
+        """Commit and wait for merges; returns how many rows were written."""
+        self._writer.commit()
+        self._writer.wait_merging_threads()
+        return self.written
+
+
+def write_lexical_index(folder: Path, rows: Iterable[tuple[int, str, str, str]]) -> int:
+    """Index (rowid, syllables, words, folded) rows into a new folder; returns how many rows
+    were written."""
+    writer = LexicalIndexWriter(folder)
+    for row in rows:
+        writer.add(*row)
+    return writer.finish()
 
 
 def lexical_files(folder: Path) -> list[Path]:
@@ -84,37 +102,25 @@ def lexical_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.endswith(".lock"))
 
 
-class TantivyTopK:
-    """Top-k BM25 over the FTS5 table `exact` reads, its candidates from a tantivy index once the
-    table holds `from_rows` rows. Answers as `Fts5TopK.search` does; safe to share between
-    threads."""
+class TantivyCandidates:
+    """A read-only tantivy index of a build's lexical fields: how many rows each phrase matches,
+    and the best rows of a question's phrases weighed as FTS5 weighs them. Both stores rank the
+    candidates exactly afterwards. Safe to share between threads."""
 
-    def __init__(self, folder: Path, exact: Fts5TopK, *, from_rows: int) -> None:
+    def __init__(self, folder: Path) -> None:
         self._index = tantivy.Index.open(str(folder))
         self._searcher = self._index.searcher()
         self._schema = self._index.schema
-        self.exact = exact
-        self.from_rows = from_rows
         self._weights: dict[tuple[int, tuple[str, ...]], tuple[int, float]] = {}
         self._lock = threading.Lock()
 
-    def search(
-        self,
-        cursor: sqlite3.Cursor,
-        fields: Sequence[Sequence[str]],
-        k: int,
-        allowed: Collection[int] | None = None,
-    ) -> list[tuple[int, float]]:
-        """(rowid, score) best first, scores as bm25() gives them negated; `allowed` restricts
-        the rows, not the statistics."""
-        if self._searcher.num_docs < self.from_rows:
-            return self.exact.search(cursor, fields, k, allowed)
-        phrases = query_phrases(fields)
-        if not phrases or k <= 0:
-            return []
-        candidates = self.candidates(phrases, k + EXTRA, allowed)
-        matching = [self._weighed(phrase)[0] for phrase in phrases]
-        return self.exact.exact_top_k(cursor, candidates, phrases, matching, k)
+    @property
+    def rows(self) -> int:
+        return self._searcher.num_docs
+
+    def matching(self, phrase: Phrase) -> int:
+        """Rows the phrase matches: its FTS5 row count (both indexes hold the same tokens)."""
+        return self._weighed(phrase)[0]
 
     def candidates(
         self, phrases: Sequence[Phrase], limit: int, allowed: Collection[int] | None = None
@@ -191,6 +197,40 @@ class TantivyTopK:
             with self._lock:
                 self._weights[key] = (count, boost)
         return self._weights[key]
+
+
+class TantivyTopK:
+    """Top-k BM25 over the FTS5 table `exact` reads, its candidates from a tantivy index once the
+    table holds `from_rows` rows. Answers as `Fts5TopK.search` does; safe to share between
+    threads."""
+
+    def __init__(self, folder: Path, exact: Fts5TopK, *, from_rows: int) -> None:
+        self.source = TantivyCandidates(folder)
+        self.exact = exact
+        self.from_rows = from_rows
+
+    def search(
+        self,
+        cursor: sqlite3.Cursor,
+        fields: Sequence[Sequence[str]],
+        k: int,
+        allowed: Collection[int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(rowid, score) best first, scores as bm25() gives them negated; `allowed` restricts
+        the rows, not the statistics."""
+        if self.source.rows < self.from_rows:
+            return self.exact.search(cursor, fields, k, allowed)
+        phrases = query_phrases(fields)
+        if not phrases or k <= 0:
+            return []
+        candidates = self.source.candidates(phrases, k + EXTRA, allowed)
+        matching = [self.source.matching(phrase) for phrase in phrases]
+        return self.exact.exact_top_k(cursor, candidates, phrases, matching, k)
+
+    def candidates(
+        self, phrases: Sequence[Phrase], limit: int, allowed: Collection[int] | None = None
+    ) -> list[int]:
+        return self.source.candidates(phrases, limit, allowed)
 
 
 def lexical_top_k(directory: Path, table: str = "passages_fts") -> Fts5TopK | TantivyTopK:

@@ -53,8 +53,12 @@ def lexical(text: str) -> LexicalFields:
 
 def write_synthetic_build(directory) -> SqliteFaissWriter:
     """3000 passages in 20 documents, zero vectors: only the lexical side is searched."""
+    return write_synthetic(SqliteFaissWriter(directory))
+
+
+def write_synthetic(writer):
+    """The synthetic passages through any store's writer: the same rows in every store."""
     rng = random.Random(15)
-    writer = SqliteFaissWriter(directory)
     for number in range(DOCUMENTS):
         doc_id = f"doc-{number:02d}"
         texts = [sentence(rng) for _ in range(PASSAGES_PER_DOCUMENT)]
