@@ -77,6 +77,7 @@ from indexer.tokens import LexicalFields
 
 # rarest phrases that preselect passages at first; doubled while the others could still matter
 FIRST_ESSENTIAL = 4
+BUILD_MEMORY_KB = 512 * 1024  # maintenance_work_mem of a build's session, at least
 KEEP_BUILDS = 3  # the current one and two before it, still open in slower processes
 POOL_SIZE = 8
 
@@ -280,7 +281,7 @@ class PostgresWriter:
             raise ValueError(f"{len(vectors)} vectors for {len(self._passages)} passages")
         s = sql.Identifier(self.build_id)
         with connect(self.url) as connection:
-            connection.execute("SET maintenance_work_mem = '512MB'")
+            raise_build_memory(connection)
             with connection.transaction():
                 for statement in build_tables(self.build_id, self.dimension):
                     connection.execute(statement)
@@ -321,6 +322,17 @@ class PostgresWriter:
 
     def checksums(self) -> dict[str, str]:
         return {}  # the database checks its own pages; open() compares row counts instead
+
+
+def raise_build_memory(connection: psycopg.Connection) -> None:
+    """Give this session's index builds at least BUILD_MEMORY_KB, or what the server is set to
+    give when that is more: an HNSW graph that fits in memory builds many times faster than one
+    that spills (a 1M-passage build wants a few GB; a DBA sets it with ALTER SYSTEM)."""
+    row = connection.execute(
+        "SELECT setting::bigint FROM pg_settings WHERE name = 'maintenance_work_mem'"
+    ).fetchone()
+    if row is None or int(row[0]) < BUILD_MEMORY_KB:
+        connection.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY_KB}kB'")
 
 
 def _vector_text(vector: np.ndarray) -> str:

@@ -8,7 +8,8 @@ a weight label per field (A syllables, B words, C accent-folded). A query term i
 (k1 1.2, b 0.75, idf floored at 1e-6, field weights 1 / 1 / 0.6). PostgreSQL does not count how
 often a phrase occurs in a row, so one statement ranks the matching passages as if each phrase
 occurred once and returns the best `PRESELECT` of them with their tsvectors; the exact BM25, with
-phrase frequencies counted from the positions, then orders those.
+phrase frequencies counted from the positions, then orders those. On a large corpus the candidates
+come from tantivy instead (postgres_tantivy.py) and `rows_statement` fetches their tsvectors.
 """
 
 from __future__ import annotations

