@@ -25,12 +25,16 @@ from indexer.store.tantivy_lexical import lexical_files
 
 FILES_TABLE = "lexical_files"
 CACHE_FOLDER = "postgres-lexical"  # under a process's index folder: one folder per build
+# files are stored in parts of this size: a bytea value is capped at 1 GB, and a part is what
+# the builder and a reader hold in memory at once
+PART_BYTES = 64 * 2**20
 
 
 def files_table(schema: str) -> sql.Composed:
-    return sql.SQL("CREATE TABLE {}.{} (name text PRIMARY KEY, content bytea NOT NULL)").format(
-        sql.Identifier(schema), sql.Identifier(FILES_TABLE)
-    )
+    return sql.SQL(
+        "CREATE TABLE {}.{} (name text NOT NULL, part integer NOT NULL, content bytea NOT NULL, "
+        "PRIMARY KEY (name, part))"
+    ).format(sql.Identifier(schema), sql.Identifier(FILES_TABLE))
 
 
 def store_files(connection: psycopg.Connection, schema: str, folder: Path) -> int:
@@ -39,9 +43,14 @@ def store_files(connection: psycopg.Connection, schema: str, folder: Path) -> in
     table = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(FILES_TABLE))
     with connection.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(table)) as copy:
         for path in lexical_files(folder):
-            content = path.read_bytes()
-            copy.write_row((path.name, content))
-            stored += len(content)
+            with path.open("rb") as file:
+                part = 0
+                while content := file.read(PART_BYTES):
+                    copy.write_row((path.name, part, content))
+                    stored += len(content)
+                    part += 1
+            if part == 0:  # an empty file is still part of the index
+                copy.write_row((path.name, 0, b""))
     return stored
 
 
@@ -56,19 +65,20 @@ def unpacked(
         return folder
     table = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(FILES_TABLE))
     try:
-        names = [name for (name,) in rows(sql.SQL("SELECT name FROM {}").format(table), None)]
+        parts = rows(sql.SQL("SELECT name, part FROM {} ORDER BY name, part").format(table), None)
     except psycopg.errors.UndefinedTable:
         return None  # a build made before the files were stored: the GIN index alone ranks
-    if not names:
+    if not parts:
         return None
     cache.mkdir(parents=True, exist_ok=True)
     partial = cache / f".{schema}.{os.getpid()}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    for name in names:  # one file a statement: a segment can be hundreds of MB at 1M passages
-        statement = sql.SQL("SELECT content FROM {} WHERE name = %s").format(table)
-        (content,) = rows(statement, (name,))[0]
-        (partial / name).write_bytes(content)
+    statement = sql.SQL("SELECT content FROM {} WHERE name = %s AND part = %s").format(table)
+    for name, part in parts:  # one part a statement: a segment is hundreds of MB at 1M passages
+        (content,) = rows(statement, (name, part))[0]
+        with (partial / name).open("ab") as file:
+            file.write(content)
     try:
         partial.rename(folder)
     except OSError:  # another process renamed its copy first: the same files
@@ -77,9 +87,11 @@ def unpacked(
 
 
 def remove_other_builds(cache: Path, keep: Collection[str]) -> None:
-    """Drop the unpacked folders of builds the database no longer holds."""
+    """Drop the unpacked folders of builds the database no longer holds, and what a process
+    that died while unpacking one of them left (`.<build>.<pid>.partial`)."""
     if not cache.is_dir():
         return
     for path in cache.iterdir():
-        if path.is_dir() and not path.name.startswith(".") and path.name not in keep:
+        build = path.name.removeprefix(".").split(".")[0]
+        if path.is_dir() and build not in keep:
             shutil.rmtree(path, ignore_errors=True)

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from indexer.manifest import Manifest
+from indexer.store import postgres_tantivy
 from indexer.store.postgres import PostgresLocation, PostgresStore
 from indexer.store.postgres_tantivy import CACHE_FOLDER, FILES_TABLE
 from tests.conftest import new_database
@@ -123,6 +124,28 @@ def test_opening_the_current_build_removes_the_folders_of_dropped_builds(postgre
     location.publish(writer, Manifest("none", "a model", 4, {}, {}, {}, "now", 0.0))
     cache = tmp_path / CACHE_FOLDER
     (cache / "build_20000101t000000000000").mkdir(parents=True)
+    (cache / ".build_20000101t000000000000.4242.partial").mkdir()  # its unpacker died
     (cache / writer.build_id).mkdir()
     location.open("a model").store.close()
     assert [p.name for p in cache.iterdir()] == [writer.build_id]
+
+
+def test_files_larger_than_a_part_are_stored_in_parts_and_unpacked_whole(
+    postgres_url, embedded, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(postgres_tantivy, "PART_BYTES", 4096)
+    url = new_database(postgres_url, "in_parts")
+    writer = PostgresLocation(url, tmp_path).new_writer(4)
+    write_synthetic(writer)
+    with psycopg.connect(url) as connection:
+        (parts,) = connection.execute(
+            f'SELECT count(*) FROM "{writer.build_id}".{FILES_TABLE} WHERE part > 0'
+        ).fetchone()
+    assert parts > 0
+    store = PostgresStore(url, writer.build_id, lexical_cache=tmp_path / CACHE_FOLDER)
+    store.candidates_from_rows = 0
+    try:
+        for query in QUESTIONS[:10]:
+            same_ranking(store.lexical_search(query, k=10), full_query(embedded, query, 10))
+    finally:
+        store.close()
