@@ -191,12 +191,13 @@ class PostgresLocation:
         cache = self.index_dir / CACHE_FOLDER
         remove_other_builds(cache, self._build_ids())
         store = PostgresStore(self.url, build_id, lexical_cache=cache)
-        if verify:
-            try:
+        try:
+            if verify:
                 store.verify_counts(manifest.counts)
-            except BaseException:
-                store.close()
-                raise
+            store.prepare_lexical()
+        except BaseException:
+            store.close()
+            raise
         return OpenIndex(
             build_id=build_id,
             where=self.where(build_id),
@@ -470,6 +471,12 @@ class PostgresStore:
         if source is not None:
             return self._ranked_candidates(source, query, found, k, doc_ids)
         return self._gin_search(found, k, doc_ids)
+
+    def prepare_lexical(self) -> None:
+        """Unpack the tantivy candidates now, where the corpus is large enough to use them, so
+        that no question waits for the download (hundreds of MB at 1M passages)."""
+        if self._statistics_of()[0] >= self.candidates_from_rows:
+            self._tantivy()
 
     def _tantivy(self) -> TantivyCandidates | None:
         """The build's tantivy candidates, unpacked on first use; None for a build stored

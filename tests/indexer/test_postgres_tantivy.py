@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from indexer.manifest import Manifest
+from indexer.store import postgres as postgres_module
 from indexer.store import postgres_tantivy
 from indexer.store.postgres import PostgresLocation, PostgresStore
 from indexer.store.postgres_tantivy import CACHE_FOLDER, FILES_TABLE
@@ -149,3 +150,20 @@ def test_files_larger_than_a_part_are_stored_in_parts_and_unpacked_whole(
             same_ranking(store.lexical_search(query, k=10), full_query(embedded, query, 10))
     finally:
         store.close()
+
+
+def test_opening_a_large_build_unpacks_its_files_before_the_first_question(
+    postgres_url, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(postgres_module, "CANDIDATES_FROM_ROWS", 0)
+    url = new_database(postgres_url, "unpacked_on_open")
+    location = PostgresLocation(url, tmp_path)
+    writer = location.new_writer(4)
+    write_synthetic(writer)
+    counts = {"passages": 3000}
+    location.publish(writer, Manifest("none", "a model", 4, {}, counts, {}, "now", 0.0))
+    opened = location.open("a model")
+    try:
+        assert (tmp_path / CACHE_FOLDER / writer.build_id / "meta.json").is_file()
+    finally:
+        opened.store.close()
