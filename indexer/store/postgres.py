@@ -466,8 +466,8 @@ class PostgresStore:
         found = phrases(query)
         if not found or doc_ids == [] or k <= 0:
             return []
-        total, average_length = self._statistics_of()
-        source = self._tantivy() if total >= self.candidates_from_rows else None
+        large = self.passage_count() >= self.candidates_from_rows
+        source = self._tantivy() if large else None
         if source is not None:
             return self._ranked_candidates(source, query, found, k, doc_ids)
         return self._gin_search(found, k, doc_ids)
@@ -475,7 +475,7 @@ class PostgresStore:
     def prepare_lexical(self) -> None:
         """Unpack the tantivy candidates now, where the corpus is large enough to use them, so
         that no question waits for the download (hundreds of MB at 1M passages)."""
-        if self._statistics_of()[0] >= self.candidates_from_rows:
+        if self.passage_count() >= self.candidates_from_rows:
             self._tantivy()
 
     def _tantivy(self) -> TantivyCandidates | None:

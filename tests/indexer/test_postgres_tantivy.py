@@ -16,14 +16,17 @@ from indexer.store import postgres_tantivy
 from indexer.store.postgres import PostgresLocation, PostgresStore
 from indexer.store.postgres_tantivy import CACHE_FOLDER, FILES_TABLE
 from tests.conftest import new_database
-from tests.indexer.test_tantivy_lexical import QUESTIONS, full_query, write_synthetic
+from tests.indexer.test_tantivy_lexical import (
+    QUESTIONS,
+    full_query,
+    write_synthetic,
+    write_synthetic_build,
+)
 
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
     """The synthetic rows in the embedded store: what the full FTS5 query ranks."""
-    from tests.indexer.test_tantivy_lexical import write_synthetic_build
-
     directory = tmp_path_factory.mktemp("synthetic") / "build"
     write_synthetic_build(directory)
     return directory
