@@ -3,6 +3,7 @@ and the former units a province of today stands for."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -69,10 +70,15 @@ def analyze(
     expand: bool = True,
     folding: bool = True,
     former_units: tuple[str, ...] = (),
+    facet_places: tuple[str, ...] = (),
 ) -> AnalyzedQuery:
     """`expand` and `folding` switch glossary expansion and the accent-folded field off for
     ablation studies. `former_units`: the units the places the question names absorbed, searched
-    as well (a document speaks of the unit of its day)."""
+    as well (a document speaks of the unit of its day). `facet_places`: corpus places the question
+    names, which the retriever applies as facets (its lexical list ranks only their documents, and
+    national ones; its scope rescoring prefers them) and which are therefore cut from the lexical
+    words: left in, a place's name outweighs the indicator asked about wherever the corpus holds
+    many documents per place, and every letterhead of that place outranks the answer."""
     text = unicodedata.normalize("NFC", question).strip()
     language: Language = "en" if is_english(text) else "vi"
     restored = restore_names(text, name_forms) if folding else text
@@ -80,15 +86,38 @@ def analyze(
     expansions = (*glossary_terms, *former_units)
     # English words never occur in the documents; names, codes, acronyms and numbers do.
     searchable = names_and_codes(restored) if language == "en" else restored
+    facets = {fold(place) for place in facet_places}
+    unnamed_units = [unit for unit in former_units if fold(unit) not in facets]
+    topic = without_names(searchable, facet_places)
+    if any(not is_stopword(s) for s in syllables(topic)):
+        searchable = topic
     return AnalyzedQuery(
         text=text,
         language=language,
         restored=restored,
         expansions=tuple(expansions),
         lexical=lexical_query(
-            searchable, (*expansions, *abbreviation_expansions(restored)), folding=folding
+            searchable,
+            (*glossary_terms, *unnamed_units, *abbreviation_expansions(restored)),
+            folding=folding,
         ),
     )
+
+
+def without_names(text: str, names: tuple[str, ...]) -> str:
+    """The text with every mention of the names cut out, whether written with or without accents
+    ("Long An", "long an"), and its administrative word before it ("tỉnh", "thành phố")."""
+    folded = fold(text)
+    if not names or len(folded) != len(text):
+        return text
+    keys = "|".join(re.escape(fold(name)) for name in sorted(names, key=len, reverse=True))
+    mention = re.compile(rf"(?:\b(?:tinh|thanh pho|huyen|quan|thi xa)\s+)?(?<!\w)(?:{keys})(?!\w)")
+    kept, last = [], 0
+    for match in mention.finditer(folded):
+        kept.append(text[last : match.start()])
+        last = match.end()
+    kept.append(text[last:])
+    return " ".join("".join(kept).split())
 
 
 def names_and_codes(text: str) -> str:

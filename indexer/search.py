@@ -128,6 +128,14 @@ class Retriever:
         self.name_forms = store.name_forms()
         self._documents = {d.doc_id: d for d in store.documents()}
         self.gazetteer = Gazetteer(self._documents.values())
+        self._documents_of_place: dict[str, list[str]] = {}
+        self._placeless: list[str] = []
+        for doc_id, document in self._documents.items():
+            places = self.gazetteer.places_of(document)
+            for place in places:
+                self._documents_of_place.setdefault(place, []).append(doc_id)
+            if not places:
+                self._placeless.append(doc_id)
         self.scope_weights = scope_weights
         self.fusion = fusion
         self.expand = expand
@@ -158,8 +166,24 @@ class Retriever:
             rescored.append((passage_id, score * factor))
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
+    def _in_scope(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
+        """The documents the lexical list ranks: with the question's places taken out of its
+        words, those of the places it names and those that name no place (national texts)."""
+        if self.scope_weights is None:
+            return doc_ids
+        scope = self.gazetteer.scope(question)
+        if not scope.places:
+            return doc_ids
+        chosen = set(self._placeless)
+        for place in scope.places:
+            chosen.update(self._documents_of_place.get(fold(place), ()))
+        if doc_ids is not None:
+            chosen.intersection_update(doc_ids)
+        return sorted(chosen)
+
     def analyze(self, question: str) -> AnalyzedQuery:
-        former_units = tuple(former for _, former in self.gazetteer.scope(question).resolved)
+        scope = self.gazetteer.scope(question)
+        former_units = tuple(former for _, former in scope.resolved)
         return analyze(
             question,
             self.glossary,
@@ -167,6 +191,7 @@ class Retriever:
             expand=self.expand,
             folding=self.folding,
             former_units=former_units,
+            facet_places=scope.named_places if self.scope_weights is not None else (),
         )
 
     def search(
@@ -188,7 +213,8 @@ class Retriever:
                 self.embedder.embed_query, query.dense_text
             )
         if mode in ("lexical", "hybrid"):
-            results.append(self.store.lexical_search(query.lexical, CANDIDATES, doc_ids))
+            lexical_ids = self._in_scope(query.restored, doc_ids)
+            results.append(self.store.lexical_search(query.lexical, CANDIDATES, lexical_ids))
             weights.append(self.weights.lexical)
             min_spreads.append(0.0)
         if embedding is not None:

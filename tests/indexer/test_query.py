@@ -67,3 +67,32 @@ def test_former_units_a_province_of_today_absorbed_are_searched_as_well():
     assert "long an" in query.lexical.syllables
     assert query.dense_text.endswith("(Long An)")
     assert query.restored == "Chỉ tiêu BHYT năm 2025 của Tây Ninh?"  # the question as asked
+
+
+def test_places_the_retriever_applies_as_facets_leave_the_lexical_words_but_not_the_dense_text():
+    query = analyze(
+        "chi tieu ty le xa co bac si nam 2026 cua tinh long an?",
+        load_glossary(),
+        NAMES,
+        facet_places=("Long An",),
+    )
+    assert "long an" not in query.lexical.folded and "tinh" not in query.lexical.folded
+    assert "bac si" in query.lexical.folded and "2026" in query.lexical.syllables
+    assert "Long An" in query.dense_text
+
+
+def test_a_question_that_is_only_a_place_keeps_it_as_its_words():
+    query = analyze("Long An", load_glossary(), NAMES, facet_places=("Long An",))
+    assert "long an" in query.lexical.syllables
+
+
+def test_a_former_unit_applied_as_a_facet_is_not_searched_as_words_either():
+    query = analyze(
+        "Chỉ tiêu BHYT năm 2025 của Tây Ninh?",
+        load_glossary(),
+        NAMES,
+        former_units=("Long An",),
+        facet_places=("Long An",),
+    )
+    assert "long an" not in query.lexical.syllables
+    assert query.dense_text.endswith("(Long An)")

