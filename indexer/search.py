@@ -16,7 +16,7 @@ from indexer.embed.base import Embedder
 from indexer.glossary import Glossary
 from indexer.models import Document, Hit, Passage
 from indexer.query import AnalyzedQuery, analyze
-from indexer.scope import Gazetteer, place_fit, year_fit, years_in
+from indexer.scope import Gazetteer, QueryScope, place_fit, year_fit, years_in
 from indexer.store.base import IndexStore, SearchFilters
 from indexer.tokens import fold
 
@@ -128,14 +128,23 @@ class Retriever:
         self.name_forms = store.name_forms()
         self._documents = {d.doc_id: d for d in store.documents()}
         self.gazetteer = Gazetteer(self._documents.values())
+        # the place facets of the lexical list (`_in_scope`): documents by folded place, the
+        # documents that name none, and the province of each district a document is about
         self._documents_of_place: dict[str, list[str]] = {}
+        self._province_documents: dict[str, list[str]] = {}
         self._placeless: list[str] = []
+        self._province_of_district: dict[str, str] = {}
         for doc_id, document in self._documents.items():
             places = self.gazetteer.places_of(document)
             for place in places:
                 self._documents_of_place.setdefault(place, []).append(doc_id)
             if not places:
                 self._placeless.append(doc_id)
+            province, district = document.attributes.province, document.attributes.district
+            if province and district:
+                self._province_of_district[fold(district)] = fold(province)
+            elif province:
+                self._province_documents.setdefault(fold(province), []).append(doc_id)
         self.scope_weights = scope_weights
         self.fusion = fusion
         self.expand = expand
@@ -167,8 +176,9 @@ class Retriever:
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
     def _in_scope(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
-        """The documents the lexical list ranks: with the question's places taken out of its
-        words, those of the places it names and those that name no place (national texts)."""
+        """The documents the lexical list ranks when the question names corpus places: theirs,
+        those that name no place (national texts), and for a district its province's own
+        documents, whose tables report on their districts."""
         if self.scope_weights is None:
             return doc_ids
         scope = self.gazetteer.scope(question)
@@ -176,10 +186,21 @@ class Retriever:
             return doc_ids
         chosen = set(self._placeless)
         for place in scope.places:
-            chosen.update(self._documents_of_place.get(fold(place), ()))
+            key = fold(place)
+            chosen.update(self._documents_of_place.get(key, ()))
+            if key in self._province_of_district:
+                chosen.update(self._province_documents.get(self._province_of_district[key], ()))
         if doc_ids is not None:
             chosen.intersection_update(doc_ids)
         return sorted(chosen)
+
+    def _facet_places(self, scope: QueryScope) -> tuple[str, ...]:
+        """The places cut from the lexical words: those whose documents alone the lexical list
+        ranks. A district's name stays a word, since its province's documents are ranked too
+        and the name is what tells their district rows apart."""
+        if self.scope_weights is None:
+            return ()
+        return tuple(p for p in scope.named_places if fold(p) not in self._province_of_district)
 
     def analyze(self, question: str) -> AnalyzedQuery:
         scope = self.gazetteer.scope(question)
@@ -191,7 +212,7 @@ class Retriever:
             expand=self.expand,
             folding=self.folding,
             former_units=former_units,
-            facet_places=scope.named_places if self.scope_weights is not None else (),
+            facet_places=self._facet_places(scope),
         )
 
     def search(

