@@ -169,11 +169,21 @@ class Retriever:
             )
             factor = (
                 1
-                + place_weight * (place_fit(scope, self.gazetteer.places_of(document)) - 0.5)
+                + place_weight * (self._place_fit(scope, document) - 0.5)
                 + year_weight * (year_fit(scope, years) - 0.5)
             )
             rescored.append((passage_id, score * factor))
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
+
+    def _place_fit(self, scope: QueryScope, document: Document) -> float:
+        """`place_fit`, except that a district's document neither fits nor misses a question
+        about its province (neutral, as for a question naming no place): it is of the province,
+        but its figures do not answer for the province."""
+        fit = place_fit(scope, self.gazetteer.places_of(document))
+        district = document.attributes.district
+        if fit == 1.0 and district and fold(district) not in {fold(p) for p in scope.places}:
+            return 0.5
+        return fit
 
     def _in_scope(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
         """The documents the lexical list ranks when the question names corpus places: theirs,
