@@ -150,6 +150,11 @@ class Retriever:
         self.expand = expand
         self.folding = folding
 
+    @property
+    def documents(self) -> dict[str, Document]:
+        """Every document of the index by id, loaded once (the answerer shares it)."""
+        return self._documents
+
     def _rescore_by_scope(
         self, question: str, fused: list[tuple[str, float]], passages: dict[str, Passage]
     ) -> list[tuple[str, float]]:

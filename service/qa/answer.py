@@ -81,7 +81,7 @@ class Answerer:
     ) -> None:
         self.retriever = retriever
         self.store = store
-        self.documents = {d.doc_id: d for d in store.documents()}
+        self.documents = retriever.documents
         passages = [p for doc_id in self.documents for p in store.passages_of(doc_id)]
         self.records = build_records(self.documents.values(), passages, store.figures())
         self.ranker = FigureRanker(self.records, model)
