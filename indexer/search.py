@@ -15,8 +15,9 @@ from indexer.admin_history import belongs_today
 from indexer.embed.base import Embedder
 from indexer.glossary import Glossary
 from indexer.models import Document, Hit, Passage
+from indexer.place_facets import PlaceFacets
 from indexer.query import AnalyzedQuery, analyze
-from indexer.scope import Gazetteer, QueryScope, place_fit, year_fit, years_in
+from indexer.scope import Gazetteer, year_fit, years_in
 from indexer.store.base import IndexStore, SearchFilters
 from indexer.tokens import fold
 
@@ -128,23 +129,7 @@ class Retriever:
         self.name_forms = store.name_forms()
         self._documents = {d.doc_id: d for d in store.documents()}
         self.gazetteer = Gazetteer(self._documents.values())
-        # the place facets of the lexical list (`_in_scope`): documents by folded place, the
-        # documents that name none, and the province of each district a document is about
-        self._documents_of_place: dict[str, list[str]] = {}
-        self._province_documents: dict[str, list[str]] = {}
-        self._placeless: list[str] = []
-        self._province_of_district: dict[str, str] = {}
-        for doc_id, document in self._documents.items():
-            places = self.gazetteer.places_of(document)
-            for place in places:
-                self._documents_of_place.setdefault(place, []).append(doc_id)
-            if not places:
-                self._placeless.append(doc_id)
-            province, district = document.attributes.province, document.attributes.district
-            if province and district:
-                self._province_of_district[fold(district)] = fold(province)
-            elif province:
-                self._province_documents.setdefault(fold(province), []).append(doc_id)
+        self.places = PlaceFacets(self._documents.values())
         self.scope_weights = scope_weights
         self.fusion = fusion
         self.expand = expand
@@ -174,48 +159,18 @@ class Retriever:
             )
             factor = (
                 1
-                + place_weight * (self._place_fit(scope, document) - 0.5)
+                + place_weight * (self.places.fit(scope, document) - 0.5)
                 + year_weight * (year_fit(scope, years) - 0.5)
             )
             rescored.append((passage_id, score * factor))
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
 
-    def _place_fit(self, scope: QueryScope, document: Document) -> float:
-        """`place_fit`, except that a district's document neither fits nor misses a question
-        about its province (neutral, as for a question naming no place): it is of the province,
-        but its figures do not answer for the province."""
-        fit = place_fit(scope, self.gazetteer.places_of(document))
-        district = document.attributes.district
-        if fit == 1.0 and district and fold(district) not in {fold(p) for p in scope.places}:
-            return 0.5
-        return fit
-
-    def _in_scope(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
-        """The documents the lexical list ranks when the question names corpus places: theirs,
-        those that name no place (national texts), and for a district its province's own
-        documents, whose tables report on their districts."""
+    def _lexical_documents(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
+        """The documents the lexical list ranks: with scope rescoring on, those of the places
+        the question names (`PlaceFacets`)."""
         if self.scope_weights is None:
             return doc_ids
-        scope = self.gazetteer.scope(question)
-        if not scope.places:
-            return doc_ids
-        chosen = set(self._placeless)
-        for place in scope.places:
-            key = fold(place)
-            chosen.update(self._documents_of_place.get(key, ()))
-            if key in self._province_of_district:
-                chosen.update(self._province_documents.get(self._province_of_district[key], ()))
-        if doc_ids is not None:
-            chosen.intersection_update(doc_ids)
-        return sorted(chosen)
-
-    def _facet_places(self, scope: QueryScope) -> tuple[str, ...]:
-        """The places cut from the lexical words: those whose documents alone the lexical list
-        ranks. A district's name stays a word, since its province's documents are ranked too
-        and the name is what tells their district rows apart."""
-        if self.scope_weights is None:
-            return ()
-        return tuple(p for p in scope.named_places if fold(p) not in self._province_of_district)
+        return self.places.lexical_documents(self.gazetteer.scope(question), doc_ids)
 
     def analyze(self, question: str) -> AnalyzedQuery:
         scope = self.gazetteer.scope(question)
@@ -227,7 +182,9 @@ class Retriever:
             expand=self.expand,
             folding=self.folding,
             former_units=former_units,
-            facet_places=self._facet_places(scope),
+            facet_places=(
+                self.places.cut_from_words(scope) if self.scope_weights is not None else ()
+            ),
         )
 
     def search(
@@ -249,7 +206,7 @@ class Retriever:
                 self.embedder.embed_query, query.dense_text
             )
         if mode in ("lexical", "hybrid"):
-            lexical_ids = self._in_scope(query.restored, doc_ids)
+            lexical_ids = self._lexical_documents(query.restored, doc_ids)
             results.append(self.store.lexical_search(query.lexical, CANDIDATES, lexical_ids))
             weights.append(self.weights.lexical)
             min_spreads.append(0.0)
