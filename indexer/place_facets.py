@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from indexer.models import Document
-from indexer.scope import QueryScope, place_fit
+from indexer.scope import QueryScope, place_fit, places_of
 from indexer.tokens import fold
 
 
@@ -22,13 +22,13 @@ class PlaceFacets:
 
     def __init__(self, documents: Iterable[Document]) -> None:
         self._of_place: dict[str, list[str]] = {}  # folded province or district → doc ids
-        self._province_own: dict[str, list[str]] = {}  # folded province → its documents above
-        # district level
+        # folded province → its documents above district level
+        self._province_own: dict[str, list[str]] = {}
         self._placeless: list[str] = []  # national texts
         self._province_of_district: dict[str, str] = {}
         for document in documents:
             attributes = document.attributes
-            places = _places(document)
+            places = places_of(document)
             for place in places:
                 self._of_place.setdefault(place, []).append(document.doc_id)
             if not places:
@@ -65,13 +65,8 @@ class PlaceFacets:
         """`place_fit`, except that a district's document neither fits nor misses a question
         about its province (0.5, as for a question naming no place): it is of the province, but
         its figures do not answer for the province."""
-        fit = place_fit(scope, _places(document))
+        fit = place_fit(scope, places_of(document))
         district = document.attributes.district
         if fit == 1.0 and district and fold(district) not in {fold(p) for p in scope.places}:
             return 0.5
         return fit
-
-
-def _places(document: Document) -> set[str]:
-    attributes = document.attributes
-    return {fold(p) for p in (attributes.province, attributes.district) if p}

@@ -160,9 +160,6 @@ class Gazetteer:
             resolved=tuple(dict.fromkeys(resolved)),
         )
 
-    def places_of(self, document: Document) -> set[str]:
-        return {fold(p) for p in (document.attributes.province, document.attributes.district) if p}
-
 
 def _absorbed(
     provinces: Iterable[str], national: dict[str, str]
@@ -177,6 +174,12 @@ def _absorbed(
         today = national.get(fold(change.new_unit), change.new_unit)
         absorbed.setdefault(today, []).append((change.new_unit, province))
     return {today: tuple(pairs) for today, pairs in absorbed.items()}
+
+
+def places_of(document: Document) -> set[str]:
+    """The folded province and district a document is about."""
+    attributes = document.attributes
+    return {fold(p) for p in (attributes.province, attributes.district) if p}
 
 
 def place_fit(scope: QueryScope, document_places: set[str], text: str = "") -> float:

@@ -17,7 +17,7 @@ from indexer.glossary import Glossary
 from indexer.models import Document, Hit, Passage
 from indexer.place_facets import PlaceFacets
 from indexer.query import AnalyzedQuery, analyze
-from indexer.scope import Gazetteer, year_fit, years_in
+from indexer.scope import Gazetteer, QueryScope, year_fit, years_in
 from indexer.store.base import IndexStore, SearchFilters
 from indexer.tokens import fold
 
@@ -141,10 +141,9 @@ class Retriever:
         return self._documents
 
     def _rescore_by_scope(
-        self, question: str, fused: list[tuple[str, float]], passages: dict[str, Passage]
+        self, scope: QueryScope, fused: list[tuple[str, float]], passages: dict[str, Passage]
     ) -> list[tuple[str, float]]:
         """Prefer passages about the place and year asked for ("2024 is not 2025")."""
-        scope = self.gazetteer.scope(question)
         if not (scope.places or scope.years):
             return fused
         place_weight, year_weight = self.scope_weights or (0.0, 0.0)
@@ -164,13 +163,6 @@ class Retriever:
             )
             rescored.append((passage_id, score * factor))
         return sorted(rescored, key=lambda item: (-item[1], item[0]))
-
-    def _lexical_documents(self, question: str, doc_ids: list[str] | None) -> list[str] | None:
-        """The documents the lexical list ranks: with scope rescoring on, those of the places
-        the question names (`PlaceFacets`)."""
-        if self.scope_weights is None:
-            return doc_ids
-        return self.places.lexical_documents(self.gazetteer.scope(question), doc_ids)
 
     def analyze(self, question: str) -> AnalyzedQuery:
         scope = self.gazetteer.scope(question)
@@ -197,6 +189,8 @@ class Retriever:
     ) -> list[Hit]:
         query = self.analyze(question) if isinstance(question, str) else question
         doc_ids = matching_documents(list(self._documents.values()), filters or SearchFilters())
+        # with scope rescoring on, the places the question names are facets (`PlaceFacets`)
+        scope = self.gazetteer.scope(query.restored) if self.scope_weights is not None else None
         results: list[list[tuple[str, float]]] = []
         weights: list[float] = []
         min_spreads: list[float] = []
@@ -206,7 +200,9 @@ class Retriever:
                 self.embedder.embed_query, query.dense_text
             )
         if mode in ("lexical", "hybrid"):
-            lexical_ids = self._lexical_documents(query.restored, doc_ids)
+            lexical_ids = (
+                doc_ids if scope is None else self.places.lexical_documents(scope, doc_ids)
+            )
             results.append(self.store.lexical_search(query.lexical, CANDIDATES, lexical_ids))
             weights.append(self.weights.lexical)
             min_spreads.append(0.0)
@@ -222,8 +218,8 @@ class Retriever:
         else:
             fused = weighted_score_fusion(results, weights, min_spreads)[:CANDIDATES]
         passages = {p.passage_id: p for p in self.store.passages([pid for pid, _ in fused])}
-        if self.scope_weights is not None:
-            fused = self._rescore_by_scope(query.restored, fused, passages)
+        if scope is not None:
+            fused = self._rescore_by_scope(scope, fused, passages)
         hits = []
         for passage_id, score in fused[:k]:
             passage = passages.get(passage_id)
