@@ -466,8 +466,7 @@ class PostgresStore:
         found = phrases(query)
         if not found or doc_ids == [] or k <= 0:
             return []
-        large = self.passage_count() >= self.candidates_from_rows
-        source = self._tantivy() if large else None
+        source = self._candidate_source()
         if source is not None:
             return self._ranked_candidates(source, query, found, k, doc_ids)
         return self._gin_search(found, k, doc_ids)
@@ -475,8 +474,14 @@ class PostgresStore:
     def prepare_lexical(self) -> None:
         """Unpack the tantivy candidates now, where the corpus is large enough to use them, so
         that no question waits for the download (hundreds of MB at 1M passages)."""
-        if self.passage_count() >= self.candidates_from_rows:
-            self._tantivy()
+        self._candidate_source()
+
+    def _candidate_source(self) -> TantivyCandidates | None:
+        """Where lexical candidates come from: tantivy from `candidates_from_rows` passages on
+        (None for a build stored without its files), the GIN index below."""
+        if self.passage_count() < self.candidates_from_rows:
+            return None
+        return self._tantivy()
 
     def _tantivy(self) -> TantivyCandidates | None:
         """The build's tantivy candidates, unpacked on first use; None for a build stored
