@@ -529,8 +529,8 @@ class PostgresStore:
             {"ids": [int(n) for n in numbers], "needed": needed_tokens(found)},
         )
         rows = [
-            (passage_id, length, entries, frequencies, 0.0)
-            for passage_id, length, entries in fetched
+            (passage_id, length, entries, frequencies, row_id)
+            for passage_id, length, entries, row_id in fetched
         ]
         total, average_length = self._statistics_of()
         return exact_bm25(rows, found, total, average_length)[:k]
@@ -560,8 +560,8 @@ class PostgresStore:
             if doc_ids is not None:
                 params["doc_ids"] = list(doc_ids)
             rows = [
-                (passage_id, length, entries, frequencies, score)
-                for passage_id, length, entries, score in self._rows(statement, params)
+                (passage_id, length, entries, frequencies, row_id)
+                for passage_id, length, entries, row_id in self._rows(statement, params)
             ]
             scored = exact_bm25(rows, found, total, average_length)
             unread = sum(bounds[i] for i in order[take:])

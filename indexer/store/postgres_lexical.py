@@ -107,9 +107,9 @@ def candidates_statement(
 ) -> tuple[sql.Composed, dict[str, object]]:
     """One statement: the passages the `essential` phrases (indexes into `found`: the rare ones)
     match, one index scan per phrase, ranked by their BM25 sum as if each phrase occurred once,
-    the best `preselect` returned with the positions of every phrase's tokens, so `exact_bm25`
-    scores them on all phrases. Document frequencies are given (counted once per phrase and
-    kept), so the common phrases' posting lists are never read. The caller adds `total`
+    the best `preselect` returned with the positions of every phrase's tokens and their row id,
+    so `exact_bm25` scores them on all phrases. Document frequencies are given (counted once per
+    phrase and kept), so the common phrases' posting lists are never read. The caller adds `total`
     (passages), `avgdl` (mean tokens per passage), `preselect` and, when filtered, `doc_ids`."""
     s = sql.Identifier(schema)
     matches = sql.SQL(" UNION ALL ").join(
@@ -138,7 +138,7 @@ def candidates_statement(
         "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
         "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
         "WHERE u.lexeme = ANY(%(needed)s)), "
-        "b.score FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
+        "b.id FROM best b JOIN {s}.passages p USING (id) ORDER BY b.score DESC, b.id"
     ).format(
         matches=matches,
         values=values,
@@ -155,13 +155,12 @@ def candidates_statement(
 
 def rows_statement(schema: str) -> sql.Composed:
     """The passages with ids `%(ids)s` (candidates found elsewhere, e.g. by tantivy), with the
-    positions of the `%(needed)s` tokens, in id order (the embedded store's rowid order, which
-    breaks its ties), for `exact_bm25`."""
+    positions of the `%(needed)s` tokens and their row id, for `exact_bm25`."""
     return sql.SQL(
         "SELECT p.passage_id, p.lex_length, "
         "(SELECT coalesce(array_agg(u.lexeme || ':' || array_to_string(u.positions, ',') || ':' "
         "|| array_to_string(u.weights, '')), '{{}}') FROM unnest(p.lex) u "
-        "WHERE u.lexeme = ANY(%(needed)s)) "
+        "WHERE u.lexeme = ANY(%(needed)s)), p.id "
         "FROM {}.passages p WHERE p.id = ANY(%(ids)s) ORDER BY p.id"
     ).format(sql.Identifier(schema))
 
@@ -194,14 +193,16 @@ def phrase_frequency(at: dict[tuple[str, str], set[int]], phrase: Phrase) -> int
 
 
 def exact_bm25(
-    rows: Sequence[tuple[str, int, Sequence[str], Sequence[float], float]],
+    rows: Sequence[tuple[str, int, Sequence[str], Sequence[float], int]],
     found: Sequence[Phrase],
     total: int,
     average_length: float,
 ) -> list[tuple[str, float]]:
-    """The preselected passages ordered by BM25 with real phrase frequencies, best first."""
+    """The preselected passages ordered by BM25 with real phrase frequencies, best first; equal
+    scores in row id order, which is the embedded store's rowid order (passages are written in
+    the same order to both), so the two stores break ties alike whatever order rows came in."""
     scored = []
-    for order, (passage_id, length, entries, frequencies, _) in enumerate(rows):
+    for passage_id, length, entries, frequencies, row_id in rows:
         at = positions(entries)
         norm = K1 * (1 - B + B * length / average_length)
         score = 0.0
@@ -211,6 +212,6 @@ def exact_bm25(
                 idf = max(math.log((total - documents + 0.5) / (documents + 0.5)), 1e-6)
                 weighted = phrase.weight * tf
                 score += idf * weighted * (K1 + 1) / (weighted + norm)
-        scored.append((score, order, passage_id))
+        scored.append((score, row_id, passage_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(passage_id, score) for score, _, passage_id in scored]
