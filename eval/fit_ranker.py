@@ -18,6 +18,7 @@ only; every reported score is over the set's own items.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -70,6 +71,7 @@ class FoldScores:
     figure_accuracy: float | None  # first figure right, over items with an expected figure
     answerability: float  # answered iff answerable
     threshold: float
+    figure_items: int = 0  # items with an expected figure
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,25 @@ class FitReport:
     model: RankerModel
     in_sample: FoldScores
     folds: tuple[FoldScores, ...]  # each scored on the document held out
+
+    @property
+    def pooled(self) -> FoldScores:
+        """Every held-out item scored by the model fitted without its document, together."""
+        items = sum(f.items for f in self.folds)
+        figures = sum(f.figure_items for f in self.folds)
+        return FoldScores(
+            fold="held out (pooled)",
+            items=items,
+            figure_accuracy=sum((f.figure_accuracy or 0.0) * f.figure_items for f in self.folds)
+            / figures
+            if figures
+            else None,
+            answerability=sum(f.answerability * f.items for f in self.folds) / items
+            if items
+            else 0.0,
+            threshold=float("nan"),
+            figure_items=figures,
+        )
 
 
 def uncovered_year(answerer: Answerer) -> int:
@@ -248,6 +269,7 @@ def score(model: RankerModel, examples: Sequence[Example], fold: str) -> FoldSco
         figure_accuracy=sum(figure_right) / len(figure_right) if figure_right else None,
         answerability=sum(answerability) / len(answerability) if answerability else 0.0,
         threshold=model.threshold,
+        figure_items=len(figure_right),
     )
 
 
@@ -275,6 +297,7 @@ def save(report: FitReport, source: str, path: Path = MODEL_FILE) -> None:
         "threshold": round(model.threshold, 6),
         "in_sample": _scores(report.in_sample),
         "held_out": [_scores(f) for f in report.folds],
+        "held_out_pooled": _scores(report.pooled),
     }
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -287,7 +310,7 @@ def _scores(scores: FoldScores) -> dict[str, object]:
         if scores.figure_accuracy is None
         else round(scores.figure_accuracy, 3),
         "answerability": round(scores.answerability, 3),
-        "threshold": round(scores.threshold, 4),
+        "threshold": None if math.isnan(scores.threshold) else round(scores.threshold, 4),
     }
 
 

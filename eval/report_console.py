@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -206,12 +207,12 @@ def print_fit(report: FitReport) -> None:
     )
     for column in ("scored on", "n", "threshold", "figure accuracy", "answerability"):
         table.add_column(column)
-    for fold in (*report.folds, report.in_sample):
+    for fold in (*report.folds, report.pooled, report.in_sample):
         name = "all (in-sample)" if fold is report.in_sample else fold.fold
         table.add_row(
             name,
             str(fold.items),
-            threshold_text(fold.threshold),
+            "–" if math.isnan(fold.threshold) else threshold_text(fold.threshold),
             rate(fold.figure_accuracy),
             rate(fold.answerability),
         )

@@ -51,6 +51,7 @@ FEATURES = (
     "sub_unit",
     "result",
     "qualifiers",
+    "label_precision",
 )
 FIELDS = ("indicator", "local", "line", "context")
 ALL = "all"  # every field together
@@ -162,6 +163,7 @@ class _Indexed:
     scope: str  # the figure's own place, accent-folded
     district: str  # the document's district, accent-folded ("" when none)
     sub_units: frozenset[str]  # sub-units its scope and indicator name ("cơ sở 2")
+    label: frozenset[str]  # the figure's own label (else its indicator), accent-folded syllables
 
 
 class FigureRanker:
@@ -300,7 +302,20 @@ class FigureRanker:
             _sub_unit_fit(item, question),
             1.0 if figure.kind == "result" else 0.0,
             _qualifier_fit(question.qualifiers, item.qualifiers),
+            self._label_precision(item, keys),
         )
+
+    def _label_precision(self, item: _Indexed, keys: _QuestionKeys) -> float:
+        """The IDF-weighted share of the figure's own label that the question asks for: a label
+        that says much the question does not ("… trẻ em dưới 1 tuổi" for a question about
+        mothers) names another indicator, however fully its passage covers the question. The
+        list item or row group a label hangs from is left out: it names the group, which a
+        question about one of its rows need not repeat."""
+        label = item.label
+        total = sum(self.idf(s) for s in label)
+        if not total:
+            return 0.0
+        return sum(self.idf(s) for s in label if s in keys.asked) / total
 
     def _prepared(self, terms: Sequence[TermGroup]) -> list[_Term]:
         """Each term's alternatives as (syllable, matched with accents?, IDF weight) — computed
@@ -403,6 +418,7 @@ class _QuestionKeys:
     raw: frozenset[str]
     folded: frozenset[str]
     pairs: tuple[tuple[str, str], ...]
+    asked: frozenset[str]  # every syllable key, accent-folded
 
     @classmethod
     def of(cls, terms: Sequence[_Term], pairs: Sequence[str]) -> _QuestionKeys:
@@ -411,6 +427,7 @@ class _QuestionKeys:
             frozenset(key for key, accented, _ in syllables if accented),
             frozenset(key for key, accented, _ in syllables if not accented),
             tuple((_tone(p), fold(p)) for p in pairs),
+            frozenset(fold(key) for key, _, _ in syllables),
         )
 
 
@@ -487,6 +504,9 @@ def _index(record: FigureRecord) -> _Indexed:
         frozenset(
             m.group(1)
             for m in SUB_UNIT.finditer(fold(f"{record.figure.scope or ''} {record.indicator}"))
+        ),
+        frozenset(
+            _keyed(s)[1] for s in syllables(_expanded(record.figure.label or record.indicator))
         ),
     )
 

@@ -78,3 +78,15 @@ def test_year_counterfactuals_ask_an_uncovered_year_and_are_unanswerable():
     assert [m.item_id for m in made] == ["a~2019"]
     assert made[0].question == "Số ca mắc năm 2019 của tỉnh?"
     assert made[0].answer is None and not made[0].answerable
+
+
+def test_the_pooled_held_out_score_counts_every_held_out_item_once():
+    indicator = FEATURES.index("indicator")
+    examples = [example(f"q{i}", f"d{i % 5}", indicator) for i in range(20)]
+    examples += [example("u0", "d0", indicator, answerable=False)]
+    report = cross_validate(examples)
+    pooled = report.pooled
+    assert pooled.items == 21 == sum(f.items for f in report.folds)
+    assert pooled.figure_items == 20
+    held_out_right = sum(f.answerability * f.items for f in report.folds)
+    assert pooled.answerability == held_out_right / 21

@@ -16,8 +16,8 @@ from eval.retrieval import evaluate_retrieval
 
 # kind → lowest first-figure accuracy accepted
 FIGURE_FLOORS = {
-    "untyped": 0.80,
-    "figure": 0.70,
+    "untyped": 0.90,
+    "figure": 0.80,
     "abbreviation-colloquial": 0.75,
     "english": 0.75,
     "plan-vs-actual": 0.85,
@@ -62,7 +62,7 @@ def test_hybrid_retrieval_meets_the_recall_floors(hybrid):
 
 
 def test_first_figures_meet_the_floor_of_every_kind(answers):
-    assert answers.group("all").figure_accuracy >= 0.82
+    assert answers.group("all").figure_accuracy >= 0.88
     for kind, floor in FIGURE_FLOORS.items():
         assert answers.kind(kind).figure_accuracy >= floor, kind
 
@@ -75,10 +75,10 @@ def test_answerability_is_right_and_scope_traps_are_not_taken(answers):
 
 
 def test_lists_comparisons_and_documents_mention_what_they_must(answers):
-    assert answers.group("all").must_mention_recall >= 0.92
+    assert answers.group("all").must_mention_recall >= 0.95
     assert answers.kind("list").must_mention_recall >= 0.9
     assert answers.kind("signer-date-issuer").must_mention_recall >= 0.9
-    assert answers.kind("cross-document").cross_document_accuracy >= 0.75
+    assert answers.kind("cross-document").cross_document_accuracy >= 0.8
     assert answers.kind("plan-vs-actual").plan_vs_actual_accuracy >= 0.85
 
 

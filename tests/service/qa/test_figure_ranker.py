@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.qa.figure_ranker import ALL, FIELDS, OWN, FigureRanker, _Alternative, _Term
+from service.qa.figure_ranker import ALL, FEATURES, FIELDS, OWN, FigureRanker, _Alternative, _Term
 
 FIELDS_READ = (*FIELDS, OWN, ALL)
 
@@ -25,3 +25,16 @@ def test_terms_of_equal_weight_whose_sum_rounds_up_still_have_a_weakest_term():
     assert round(share, 6) == round(1 / 3, 6)
     assert weakest == 0.0
     assert rarest in (0.0, 1.0)
+
+
+def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_engine):
+    # every word of the coverage row's label is asked; of the stunting row's, only "tỷ lệ"
+    ranking = seed_engine.answerer.rank_figures(
+        "Tỷ lệ dân số tham gia BHYT của Lai Châu năm 2025?", limit=None
+    )
+    precision = {
+        r.record.indicator: r.features[FEATURES.index("label_precision")] for r in ranking.records
+    }
+    assert precision["Tỷ lệ dân số tham gia BHYT"] == 1.0
+    stunting = next(label for label in precision if "suy dinh dưỡng" in label)
+    assert precision[stunting] < 0.25
