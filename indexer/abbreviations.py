@@ -42,6 +42,13 @@ def expansions(text: str) -> list[str]:
     return list(dict.fromkeys(table[m.group(1)] for m in _pattern().finditer(text)))
 
 
+def written_out(text: str) -> str:
+    """`text` with each abbreviation documents use replaced by its long form ("số TYT" →
+    "số trạm y tế"): what a cue written in full words must also find."""
+    table = abbreviations()
+    return _pattern().sub(lambda m: table[m.group(1)], text)
+
+
 def expand_shorthand(question: str) -> str:
     """The question with chat shorthand written out ("bn liều" → "bao nhiêu liều", "5-11t" →
     "5-11 tuổi"); abbreviations that documents use are left as written."""

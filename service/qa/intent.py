@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from indexer.abbreviations import written_out
 from indexer.tokens import fold
 
 Intent = Literal[
@@ -78,8 +79,9 @@ def asks_for_entity(question: str) -> bool:
 
 
 def detect_intent(question: str, places: int = 0) -> Intent:
-    """`places`: how many places the question names (two make a comparison)."""
-    folded = fold(question)
+    """`places`: how many places the question names (two make a comparison). The cues read the
+    question with its abbreviations written out ("số TYT" asks a count as "số trạm" does)."""
+    folded = fold(written_out(question))
     if SIGNER_CUES.search(folded):
         return "signer"
     has_code = DOCUMENT_CODE.search(question) is not None

@@ -18,7 +18,7 @@ from eval.retrieval import evaluate_retrieval
 FIGURE_FLOORS = {
     "untyped": 0.90,
     "figure": 0.80,
-    "abbreviation-colloquial": 0.75,
+    "abbreviation-colloquial": 0.80,
     "english": 0.75,
     "plan-vs-actual": 0.85,
     "scope-trap": 0.85,

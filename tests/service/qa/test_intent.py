@@ -1,0 +1,27 @@
+"""What a question asks for is read from its cues, whether it writes a term out or abbreviates
+it, with or without diacritics."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.abbreviations import written_out
+from service.qa.intent import detect_intent
+
+
+def test_abbreviations_documents_use_are_written_out():
+    assert written_out("Số TYT có bác sĩ") == "Số trạm y tế có bác sĩ"
+    # a lower-case word that happens to spell an abbreviation is left alone
+    assert written_out("tyt") == "tyt"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Số trạm y tế có bác sĩ ở Hậu Giang?",
+        "Số TYT có bác sĩ ở Hậu Giang?",
+        "so TYT co bac si o HG?",
+    ],
+)
+def test_a_count_asked_through_an_abbreviation_is_a_figure_question(question):
+    assert detect_intent(question) == "figure"
