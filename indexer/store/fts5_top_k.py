@@ -224,8 +224,11 @@ class Fts5TopK:
         )
         params: list[object] = [*FIELD_WEIGHTS, expression]
         if allowed is not None:
-            # one parameter however many rows a filter allows (SQLite caps bound parameters)
-            sql += " AND rowid IN (SELECT value FROM json_each(?))"
+            # one parameter however many rows a filter allows (SQLite caps bound parameters);
+            # `+rowid` keeps the filter out of FTS5's plan: handed to FTS5 as a rowid
+            # constraint, the MATCH is evaluated again for every allowed row (273 ms instead of
+            # 2 ms for a question over the 407 seed passages, all of them allowed)
+            sql += " AND +rowid IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(allowed)))
         rows = cursor.execute(f"{sql} ORDER BY score, rowid LIMIT ?", [*params, k])
         return [(rowid, -score) for rowid, score in rows]  # bm25() is lower-is-better
