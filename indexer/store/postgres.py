@@ -28,7 +28,7 @@ from psycopg_pool import ConnectionPool
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
 from indexer.models import Document, Figure, Passage, Reference, Table
 from indexer.store.base import LexicalQuery, OpenIndex
-from indexer.store.fts5_top_k import EXTRA, query_phrases
+from indexer.store.fts5_top_k import EXTRA, PRUNE_FROM_ROWS, query_phrases
 from indexer.store.fts5_top_k import Phrase as ColumnPhrase
 from indexer.store.postgres_connection import Database, connect
 from indexer.store.postgres_lexical import (
@@ -68,15 +68,14 @@ from indexer.store.rows import (
     table_from_row,
     table_values,
 )
-from indexer.store.tantivy_lexical import (
-    CANDIDATES_FROM_ROWS,
-    LexicalIndexWriter,
-    TantivyCandidates,
-)
+from indexer.store.tantivy_lexical import LexicalIndexWriter, TantivyCandidates
 from indexer.tokens import LexicalFields
 
 # rarest phrases that preselect passages at first; doubled while the others could still matter
 FIRST_ESSENTIAL = 4
+# passages from which tantivy supplies the lexical candidates; below, the GIN path (measured to
+# 10k passages, not yet side by side with tantivy between 4k and 20k as the embedded store was)
+CANDIDATES_FROM_ROWS = PRUNE_FROM_ROWS
 BUILD_MEMORY_KB = 512 * 1024  # maintenance_work_mem of a build's session, at least
 KEEP_BUILDS = 3  # the current one and two before it, still open in slower processes
 POOL_SIZE = 8
