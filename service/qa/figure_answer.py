@@ -13,7 +13,7 @@ from indexer.models import Figure, Hit
 from indexer.scope import QueryScope, years_in
 from indexer.tokens import fold, syllables
 from service.qa import wording
-from service.qa.figure_question import FigureQuestion, wanted_in
+from service.qa.figure_question import Extreme, FigureQuestion, wanted_in
 from service.qa.figure_ranker import FigureRanker
 from service.qa.intent import Intent
 from service.qa.quotes import sentence_around
@@ -59,6 +59,8 @@ class FigureAnswerer:
                 answerable=False, confidence=ranking.confidence, elsewhere=elsewhere
             )
         best = ranking.best.record
+        if question.extreme is not None:
+            best = self._extreme(best, question.extreme)
         records = [best]
         text = self._sentence(language, best)
         if intent == "plan_vs_actual":
@@ -118,6 +120,21 @@ class FigureAnswerer:
                 continue
             candidates.append((not same_line, abs(figure.start - record.figure.start), other))
         return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+    def _extreme(self, record: FigureRecord, extreme: Extreme) -> FigureRecord:
+        """The highest (or lowest) of the figures its line reports beside `record` in the same
+        unit, kind and year: the members of one enumeration ("gồm: đơn vị A (x), đơn vị B
+        (y), …"), of which the ranker found one."""
+        side = [
+            r
+            for r in self._by_document.get(record.document.doc_id, [record])
+            if r.line == record.line
+            and r.figure.unit == record.figure.unit
+            and r.figure.kind == record.figure.kind
+            and r.figure.year == record.figure.year
+        ] or [record]
+        choose = max if extreme == "highest" else min
+        return choose(side, key=lambda r: r.figure.value)
 
     # comparisons
 

@@ -18,6 +18,7 @@ Measure = Literal["rate", "count", "money"]
 CARRIED_WEIGHT = 0.5  # an earlier turn's indicator words, when the turn names one word itself
 NEGATIONS = frozenset({"khong", "chua"})  # folded
 Wanted = Literal["target", "result"]
+Extreme = Literal["highest", "lowest"]
 
 # Question words that ask for a plan or goal rather than what happened, and the reverse. Matched on
 # folded text, so unaccented questions count; they describe the grammar of questions, not any
@@ -42,6 +43,12 @@ MONEY_CUES = re.compile(
     r"\b(tien|dong|kinh phi|ngan sach|chi phi|trieu|ty dong|spend|spent|cost|"
     r"budget|money|paid|income)\b"
 )
+# "… cao nhất", "which unit … the highest": the largest or smallest of the figures reported side by
+# side. Question grammar, matched on folded text; "ít nhất" is "at least", a comparator, not one.
+HIGHEST_CUES = re.compile(
+    r"\b(cao nhat|nhieu nhat|lon nhat|highest|largest|greatest|biggest|the most)\b"
+)
+LOWEST_CUES = re.compile(r"\b(thap nhat|nho nhat|lowest|smallest|fewest|the least)\b")
 COUNT_CUES = re.compile(r"\b(so|bao nhieu|how many|number of|tong so|count)\b")
 # Sub-units narrower than a district or a province: "cơ sở 2", "các TYT xã", "tuyến huyện".
 SUB_UNIT = re.compile(
@@ -74,6 +81,7 @@ class FigureQuestion:
     sub_units: tuple[str, ...]  # folded sub-unit names the question asks about
     # small numbers that qualify the indicator: "mũi 3", "lần 2", "trẻ 6-14 tuổi", "con thứ 4"
     qualifiers: frozenset[int] = frozenset()
+    extreme: Extreme | None = None  # asks which of several figures is the highest or lowest
 
 
 def analyze_figure_question(
@@ -107,7 +115,17 @@ def analyze_figure_question(
         measure=measure_in(folded),
         sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
         qualifiers=qualifier_numbers(question),
+        extreme=extreme_in(folded),
     )
+
+
+def extreme_in(folded: str) -> Extreme | None:
+    """Whether a (folded) question asks for the highest or the lowest of several figures."""
+    if HIGHEST_CUES.search(folded):
+        return "highest"
+    if LOWEST_CUES.search(folded):
+        return "lowest"
+    return None
 
 
 def _terms(

@@ -3,6 +3,8 @@ and follow-ups that carry indicator, place and year — on the seed corpus."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.service.qa.conversation import ask
 
 
@@ -55,3 +57,18 @@ def test_a_year_the_documents_do_not_report_is_declined_and_the_reported_year_of
     body = ask(client, "Số ca mắc tay chân miệng năm 2024 của Hậu Giang là bao nhiêu?")
     assert not body["answerable"] and body["figures"] == []
     assert "2023" in body["answer"] and "1.803" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Đơn vị nào chi thu nhập tăng thêm bình quân cao nhất năm 2023 ở Hậu Giang?", 1_733_000),
+        ("Đơn vị nào có thu nhập tăng thêm bình quân thấp nhất năm 2023 ở Hậu Giang?", 81_000),
+    ],
+)
+def test_a_highest_or_lowest_question_takes_the_extreme_of_the_enumeration(
+    client, question, expected
+):
+    # the report lists twelve units' average extra income in one sentence
+    body = ask(client, question)
+    assert body["figures"][0]["value"] == expected

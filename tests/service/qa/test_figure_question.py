@@ -4,9 +4,12 @@ reliably and keeps one term per syllable."""
 
 from __future__ import annotations
 
+import pytest
+
 from indexer.glossary import load_glossary
 from indexer.scope import QueryScope
-from service.qa.figure_question import analyze_figure_question
+from indexer.tokens import fold
+from service.qa.figure_question import analyze_figure_question, extreme_in
 
 SCOPE = QueryScope(places=("Hậu Giang",), unknown_places=(), years=(2023,))
 
@@ -43,3 +46,16 @@ def test_a_follow_up_borrows_less_of_the_earlier_indicator_the_more_it_names_its
         return max(t.weight for t in analyzed.terms if t.alternatives[0] == ("huyện",))
 
     assert borrowed_weight("Còn phòng khám đa khoa khu vực?") < borrowed_weight("Còn ngoại trú?")
+
+
+@pytest.mark.parametrize(
+    ("question", "extreme"),
+    [
+        ("Huyện nào có tỷ lệ tiêm chủng cao nhất?", "highest"),
+        ("which district had the lowest coverage?", "lowest"),
+        ("Tỷ lệ tiêm chủng ít nhất phải đạt bao nhiêu?", None),  # "at least": a comparator
+        ("How many doctors does the province have?", None),
+    ],
+)
+def test_a_question_asking_for_the_highest_or_lowest_says_so(question, extreme):
+    assert extreme_in(fold(question)) == extreme
