@@ -132,7 +132,7 @@ class FigureAnswerer:
             and r.figure.unit == record.figure.unit
             and r.figure.kind == record.figure.kind
             and r.figure.year == record.figure.year
-        ] or [record]
+        ]
         choose = max if extreme == "highest" else min
         return choose(side, key=lambda r: r.figure.value)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -163,7 +163,8 @@ class _Indexed:
     scope: str  # the figure's own place, accent-folded
     district: str  # the document's district, accent-folded ("" when none)
     sub_units: frozenset[str]  # sub-units its scope and indicator name ("cơ sở 2")
-    label: frozenset[str]  # the figure's own label (else its indicator), accent-folded syllables
+    # the figure's own label (else its indicator): its accent-folded syllables, each with its IDF
+    label: tuple[tuple[str, float], ...]
 
 
 class FigureRanker:
@@ -183,7 +184,7 @@ class FigureRanker:
                 self._indexed(number)
 
     def _index_number(self, number: int) -> _Indexed:
-        return _index(self._records[number])
+        return _index(self._records[number], self.idf)
 
     def idf(self, syllable: str) -> float:
         return math.log(1 + self._count / (1 + self._candidates.frequency(syllable)))
@@ -311,11 +312,10 @@ class FigureRanker:
         mothers) names another indicator, however fully its passage covers the question. The
         list item or row group a label hangs from is left out: it names the group, which a
         question about one of its rows need not repeat."""
-        label = item.label
-        total = sum(self.idf(s) for s in label)
+        total = sum(weight for _, weight in item.label)
         if not total:
             return 0.0
-        return sum(self.idf(s) for s in label if s in keys.asked) / total
+        return sum(weight for s, weight in item.label if s in keys.asked) / total
 
     def _prepared(self, terms: Sequence[TermGroup]) -> list[_Term]:
         """Each term's alternatives as (syllable, matched with accents?, IDF weight) — computed
@@ -474,7 +474,7 @@ def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:
     return Facets(_folded_places(question.scope.places), frozenset(question.scope.years), doc_ids)
 
 
-def _index(record: FigureRecord) -> _Indexed:
+def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
     texts = _texts(record)
     sequences = {field: [_keyed(s) for s in syllables(text)] for field, text in texts.items()}
     raw = {field: {tone for tone, _ in sequence} for field, sequence in sequences.items()}
@@ -505,8 +505,11 @@ def _index(record: FigureRecord) -> _Indexed:
             m.group(1)
             for m in SUB_UNIT.finditer(fold(f"{record.figure.scope or ''} {record.indicator}"))
         ),
-        frozenset(
-            _keyed(s)[1] for s in syllables(_expanded(record.figure.label or record.indicator))
+        tuple(
+            (key, idf(key))
+            for key in dict.fromkeys(
+                _keyed(s)[1] for s in syllables(_expanded(record.figure.label or record.indicator))
+            )
         ),
     )
 

@@ -50,7 +50,7 @@ def test_the_facets_over_all_records_agree_with_the_rankers_rule_record_by_recor
     scope = QueryScope(places=places, unknown_places=(), years=years)
     question = SimpleNamespace(scope=scope)
     masked = ranker._candidates._in_scope(Facets(_folded_places(places), frozenset(years)))
-    one_by_one = [_in_scope(_index(record), question) for record in ranker._records]
+    one_by_one = [_in_scope(_index(record, ranker.idf), question) for record in ranker._records]
     assert masked.tolist() == one_by_one
 
 
