@@ -26,6 +26,8 @@ BlockKind = Literal["heading", "title", "table_header", "table_row", "list", "pr
 MAX_PASSAGE_CHARS = 700
 MAX_HEADING_CHARS = 160
 MAX_LABEL_CHARS = 90
+# What ends every section: the document's end, or the signature block's all-caps title.
+DOCUMENT_LEVEL = 0
 
 APPENDIX = re.compile(r"^(?:Phụ\s+lục|PHỤ\s+LỤC)\b")
 PART = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVXLC\d]+\b")
@@ -237,7 +239,7 @@ def _passages(doc_id: str, text: str, blocks: list[Block]) -> Iterator[Passage]:
             table_header = ""
             pending.append(block)
         elif block.kind == "title":  # "KẾ HOẠCH", "GIÁM ĐỐC": the document's, not a section's
-            yield from flush()
+            yield from flush(DOCUMENT_LEVEL)
             pending.append(block)
         elif block.kind == "table_header":
             yield from flush()
@@ -247,14 +249,15 @@ def _passages(doc_id: str, text: str, blocks: list[Block]) -> Iterator[Passage]:
             yield from emit([block], "table_row", context=table_header)
         else:
             pending.append(block)
-    yield from flush()
+    yield from flush(DOCUMENT_LEVEL)
 
 
 def _states_an_item(pending: list[Block], next_heading_level: int | None) -> bool:
     """A numbered heading with nothing under it, followed by a sibling or a higher heading, is an
     item of its parent's list written as a heading ("2. Giảm tỷ lệ nhiễm khuẩn …" between "1. …"
-    and "3. …"): its words are content, kept as a passage. A heading followed by deeper ones is a
-    parent whose words live on in its children's section path."""
+    and "3. …"): its words are content, kept as a passage. So is the last one, before the
+    signature or the document's end. A heading followed by deeper ones is a parent whose words
+    live on in its children's section path; one followed by a table is the table's title."""
     if len(pending) != 1 or pending[0].kind != "heading" or next_heading_level is None:
         return False
     return next_heading_level <= pending[0].level

@@ -39,6 +39,8 @@ def extract_figures(
     ordered = sorted(passages, key=lambda p: (p.start, p.end))
     starts = [p.start for p in ordered]
     rows = {(p.start, p.end): p for p in ordered if p.kind == "table_row"}
+    # a numbered heading kept as a passage states an item of a list (indexer/structure.py)
+    items = {(p.start, p.end) for p in ordered if p.kind == "heading"}
     defaults = Defaults(scope=default_scope, year=default_year, kind=default_kind)
     blocks = classify(document_text)
     figures: list[Figure] = []
@@ -68,7 +70,7 @@ def extract_figures(
             )
             if not SUB_ROW.match(line):
                 group_label = row_label if not drafts and row_label else None
-        elif block.kind in ("prose", "list"):
+        elif block.kind in ("prose", "list") or (block.start, block.end) in items:
             group_label = None
             header = INLINE_HEADER.match(line)
             if header:

@@ -123,3 +123,17 @@ def test_a_numbered_heading_with_nothing_under_it_between_siblings_is_kept_as_a_
     assert leaf[0].section[-1].startswith("2. Hoàn thành 12 chỉ tiêu")
     # a heading followed by deeper ones is a parent: its words stay in its children's path
     assert not any(p.text.startswith("III. Nhiệm vụ") and p.kind == "heading" for p in passages)
+
+
+@pytest.mark.parametrize("after", ["", "\nGIÁM ĐỐC\nNguyễn Văn A"])
+def test_the_last_numbered_item_before_the_signature_or_the_end_is_kept_as_a_passage(after):
+    text = (
+        "I. MỤC TIÊU\n"
+        "1. Tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.\n"
+        "2. 100% trạm y tế xã đạt chuẩn quốc gia về y tế." + after
+    )
+    items = [p.text for p in structure("d", text).passages if p.kind == "heading"]
+    assert items == [
+        "1. Tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.",
+        "2. 100% trạm y tế xã đạt chuẩn quốc gia về y tế.",
+    ]

@@ -6,11 +6,23 @@ from __future__ import annotations
 import pytest
 
 from indexer.figures import extract_figures
+from indexer.structure import structure
 from tests.indexer.figures.examples import SEED_PREFIXES, seed, written
 
 
 def test_a_figure_outside_every_passage_is_not_kept() -> None:
     assert extract_figures("- Tỷ lệ bao phủ BHYT 95%.\n", []) == []
+
+
+def test_targets_written_as_numbered_headings_are_figures() -> None:
+    text = (
+        "I. MỤC TIÊU\n"
+        "1. Tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.\n"
+        "2. 100% trạm y tế xã đạt chuẩn quốc gia về y tế."
+    )
+    figures = extract_figures(text, structure("d", text).passages)
+    assert "bảo hiểm y tế" in written(figures, "95%").label
+    assert "trạm y tế xã đạt chuẩn" in written(figures, "100%").label
 
 
 @pytest.mark.parametrize("prefix", SEED_PREFIXES)
