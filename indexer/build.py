@@ -27,6 +27,7 @@ from indexer.models import (
     Document,
     DocumentAttributes,
     Figure,
+    FigureContext,
     Passage,
     Reference,
     SourceFile,
@@ -59,6 +60,8 @@ class ProcessedDocument:
     references: tuple[Reference, ...]
     lexical: tuple[LexicalFields, ...] = ()  # per passage, of its indexed text
     tables: tuple[Table, ...] = ()  # flattened tables put back together (indexer/tables.py)
+    # what names each figure, from the text around it (indexer/figure_records.py)
+    contexts: tuple[FigureContext, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ EXTRACTION_SECONDS = 60.0  # figure extraction budget per document
 def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDocument:
     """One document from raw text to passages, attributes, figures, references and tables."""
     from indexer.attributes import apply_overrides, extract_attributes
+    from indexer.figure_records import figure_contexts
     from indexer.figures import extract_figures
     from indexer.references import extract_references
     from indexer.tables import find_tables
@@ -164,17 +168,23 @@ def process(source: SourceFile, chunking: Chunking = "structure") -> ProcessedDo
                 default_year=single_year,
                 default_kind=FIGURE_KIND_BY_TYPE.get(attributes.doc_type or "", "target"),
             )
+            contexts = figure_contexts(document, passages, figures)
     except DeadlineExceeded:
         LOGGER.warning(
             "%s: figure extraction took over %g s and was skipped; its text is indexed",
             source.source,
             EXTRACTION_SECONDS,
         )
-        figures = []
+        figures, contexts = [], []
     references = extract_references(source.doc_id, cleaned)
     tables = find_tables(source.doc_id, cleaned)
     return ProcessedDocument(
-        document, tuple(passages), tuple(figures), tuple(references), tables=tuple(tables)
+        document,
+        tuple(passages),
+        tuple(figures),
+        tuple(references),
+        tables=tuple(tables),
+        contexts=tuple(contexts),
     )
 
 
@@ -252,6 +262,7 @@ def build_index(
                     item.figures,
                     item.references,
                     tables=item.tables,
+                    contexts=item.contexts,
                 )
                 texts.extend(indexed_text(item.document, p) for p in item.passages)
             writer.add_names(_name_forms(item.document.text for item in processed))

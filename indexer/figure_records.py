@@ -2,9 +2,11 @@
 measures — its row label and the list item it hangs from, its own clause, its line, the table's
 column header and title, the section path and the document's identity.
 
-Records are derived from what the index stores (documents, passages, figures), so both stores
-give the same records; they are what figure questions are ranked against (row + header
-linearisation, as table-QA systems retrieve cells with their headers).
+What takes reading the document around a figure (its indicator with the item it hangs from, its
+clause, the abbreviations its record names) is worked out at index time and stored with the index
+as a `FigureContext`, in both stores; a reader puts each record together from its stored figure,
+context, passage and document. Records are what figure questions are ranked against (row +
+header linearisation, as table-QA systems retrieve cells with their headers).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from sys import intern
 
 from indexer.abbreviations import expansions
-from indexer.models import Document, Figure, Passage
+from indexer.models import Document, Figure, FigureContext, Passage
 
 # A list item or table sub-row: "- Số lượt tiêm", "+ Tuyến xã", "* Tư vấn tiền hôn nhân:".
 ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
@@ -55,39 +57,79 @@ class FigureRecord:
         return " | ".join(part for part in (self.indicator, self.line, self.context) if part)
 
 
-def build_records(
-    documents: Iterable[Document], passages: Iterable[Passage], figures: Iterable[Figure]
-) -> list[FigureRecord]:
-    """Records for every figure that lies inside a stored passage, in document order."""
-    by_document: dict[str, list[Passage]] = {}
-    for passage in passages:
-        by_document.setdefault(passage.doc_id, []).append(passage)
-    for ordered in by_document.values():
-        ordered.sort(key=lambda p: (p.start, -p.end))
-    documents_by_id = {d.doc_id: d for d in documents}
-    figures_by_document: dict[str, list[Figure]] = {}
-    for figure in figures:
-        figures_by_document.setdefault(figure.doc_id, []).append(figure)
-    records = []
-    for doc_id, doc_figures in figures_by_document.items():
-        document = documents_by_id.get(doc_id)
-        if document is None:
+def figure_contexts(
+    document: Document, passages: Iterable[Passage], figures: Iterable[Figure]
+) -> list[FigureContext]:
+    """What names each of one document's figures that lies inside one of its passages, in
+    document order: worked out once, at index time, and stored with the index."""
+    ordered_passages = sorted(passages, key=lambda p: (p.start, -p.end))
+    ordered = sorted(figures, key=lambda f: f.start)
+    contexts = []
+    for position, figure in enumerate(ordered):
+        passage = _containing(ordered_passages, figure)
+        if passage is None:
             continue
-        doc_figures.sort(key=lambda f: f.start)
-        doc_passages = by_document.get(doc_id, [])
-        for position, figure in enumerate(doc_figures):
-            passage = _containing(doc_passages, figure)
-            if passage is None:
-                continue
-            previous_end = _previous_end_on_line(document.text, doc_figures, position)
-            next_start = _next_start_on_line(document.text, doc_figures, position)
-            records.append(_record(figure, passage, document, previous_end, next_start))
+        previous_end = _previous_end_on_line(document.text, ordered, position)
+        next_start = _next_start_on_line(document.text, ordered, position)
+        contexts.append(_context(figure, passage, document, previous_end, next_start))
+    return contexts
+
+
+def assemble_records(
+    documents: Iterable[Document],
+    passages: Iterable[Passage],
+    figures: Iterable[Figure],
+    contexts: Iterable[FigureContext],
+) -> list[FigureRecord]:
+    """The records of stored figures and their stored contexts, in the contexts' order; a
+    context whose figure, passage or document is not there is skipped."""
+    documents_by_id = {d.doc_id: d for d in documents}
+    passages_by_id = {p.passage_id: p for p in passages}
+    figures_by_key: dict[tuple[str, int, int], list[Figure]] = {}
+    for figure in figures:
+        figures_by_key.setdefault((figure.doc_id, figure.start, figure.end), []).append(figure)
+    records = []
+    for context in contexts:
+        same_span = figures_by_key.get((context.doc_id, context.start, context.end))
+        document = documents_by_id.get(context.doc_id)
+        passage = passages_by_id.get(context.passage_id)
+        if not same_span or document is None or passage is None:
+            continue
+        # figures sharing a span (never seen, but not ruled out) pair with contexts in order
+        figure = same_span.pop(0)
+        records.append(_record(figure, passage, document, context))
     return records
 
 
-def _record(
+def build_records(
+    documents: Iterable[Document], passages: Iterable[Passage], figures: Iterable[Figure]
+) -> list[FigureRecord]:
+    """Records worked out from scratch, in document order: what index time stores, put
+    together the way a reader of the index puts it together."""
+    documents = list(documents)
+    passages = list(passages)
+    figures = list(figures)
+    passages_by_document: dict[str, list[Passage]] = {}
+    for passage in passages:
+        passages_by_document.setdefault(passage.doc_id, []).append(passage)
+    figures_by_document: dict[str, list[Figure]] = {}
+    for figure in figures:
+        figures_by_document.setdefault(figure.doc_id, []).append(figure)
+    documents_by_id = {d.doc_id: d for d in documents}
+    contexts = [
+        context
+        for doc_id, doc_figures in figures_by_document.items()
+        if doc_id in documents_by_id
+        for context in figure_contexts(
+            documents_by_id[doc_id], passages_by_document.get(doc_id, []), doc_figures
+        )
+    ]
+    return assemble_records(documents, passages, figures, contexts)
+
+
+def _context(
     figure: Figure, passage: Passage, document: Document, previous_end: int, next_start: int
-) -> FigureRecord:
+) -> FigureContext:
     text = document.text
     line_start, line_end = line_span(text, figure.start)
     line = text[line_start:line_end].strip()
@@ -107,24 +149,42 @@ def _record(
         indicator = f"{topic} – {indicator}"
     if lead_in and lead_in.lower() not in indicator.lower():
         indicator = f"{lead_in} – {indicator}"
-    attributes = document.attributes
-    identity = [attributes.doc_type, attributes.title, attributes.issuing_body]
-    context_parts = [passage.context, " › ".join(passage.section), *identity]
-    context = " | ".join(part for part in context_parts if part)
-    expanded = " ".join(expansions(f"{indicator} {line} {context}"))
-    if expanded:
-        context = f"{context} | {expanded}"
+    expanded = " ".join(expansions(f"{indicator} {line} {_setting(passage, document)}"))
+    return FigureContext(
+        doc_id=figure.doc_id,
+        passage_id=passage.passage_id,
+        start=figure.start,
+        end=figure.end,
+        indicator=indicator,
+        local=local.strip(" ,;:-–"),
+        expanded=expanded,
+    )
+
+
+def _record(
+    figure: Figure, passage: Passage, document: Document, context: FigureContext
+) -> FigureRecord:
+    line_start, line_end = line_span(document.text, figure.start)
+    setting = _setting(passage, document)
     return FigureRecord(
         figure=figure,
         passage=passage,
         document=document,
-        indicator=indicator,
-        local=local.strip(" ,;:-–"),
+        indicator=context.indicator,
+        local=context.local,
         # the figures of one line and one passage share these: one string each, not a copy per
         # figure (a national corpus holds millions of records)
-        line=intern(line),
-        context=intern(context),
+        line=intern(document.text[line_start:line_end].strip()),
+        context=intern(f"{setting} | {context.expanded}" if context.expanded else setting),
     )
+
+
+def _setting(passage: Passage, document: Document) -> str:
+    """The passage's column header and section path, and the document's type, title and issuer."""
+    attributes = document.attributes
+    identity = [attributes.doc_type, attributes.title, attributes.issuing_body]
+    parts = [passage.context, " › ".join(passage.section), *identity]
+    return " | ".join(part for part in parts if part)
 
 
 def _line_topic(line: str) -> str:

@@ -107,6 +107,20 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class FigureContext:
+    """What names one figure beyond its own label, worked out at index time from its document
+    (indexer/figure_records.py): the stored half of a figure record."""
+
+    doc_id: str
+    passage_id: str  # the passage the figure lies in
+    start: int  # the figure's offsets: which figure of the document this is for
+    end: int
+    indicator: str  # its label, prefixed by the line's topic and the list item it hangs from
+    local: str  # its own clause, without the number
+    expanded: str = ""  # the abbreviations its record names, written out
+
+
+@dataclass(frozen=True)
 class Reference:
     """A legal document cited by a corpus document."""
 

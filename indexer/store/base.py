@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from indexer.manifest import Manifest
-from indexer.models import Document, Figure, Passage, Reference, Table
+from indexer.models import Document, Figure, FigureContext, Passage, Reference, Table
 from indexer.tokens import LexicalFields
 
 
@@ -65,6 +65,10 @@ class IndexStore(Protocol):
         self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
     ) -> list[Figure]: ...
 
+    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+        """What names each figure (index time, indexer/figure_records.py), in document order;
+        None from a build made before contexts were stored."""
+
     def references(
         self, *, doc_id: str | None = None, code: str | None = None
     ) -> list[Reference]: ...
@@ -91,6 +95,7 @@ class IndexWriter(Protocol):
         figures: Sequence[Figure],
         references: Sequence[Reference],
         tables: Sequence[Table] = (),
+        contexts: Sequence[FigureContext] = (),
     ) -> None: ...
 
     def add_names(self, forms: dict[str, tuple[str, int]]) -> None: ...

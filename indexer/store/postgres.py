@@ -26,7 +26,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
-from indexer.models import Document, Figure, Passage, Reference, Table
+from indexer.models import Document, Figure, FigureContext, Passage, Reference, Table
 from indexer.store.base import LexicalQuery, OpenIndex
 from indexer.store.fts5_top_k import EXTRA, PRUNE_FROM_ROWS, query_phrases
 from indexer.store.fts5_top_k import Phrase as ColumnPhrase
@@ -259,6 +259,7 @@ class PostgresWriter:
         figures: Sequence[Figure],
         references: Sequence[Reference],
         tables: Sequence[Table] = (),
+        contexts: Sequence[FigureContext] = (),
     ) -> None:
         self._documents.append(document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
@@ -266,7 +267,8 @@ class PostgresWriter:
             number = len(self._passages) + 1  # the passage's id, and its tantivy rowid
             self._passages.append((number, *passage_values(passage), literal, length))
             self._lexical.add(number, terms.syllables, terms.words, terms.folded)
-        for table, records in (("figures", figures), ("refs", references)):
+        stored = (("figures", figures), ("figure_contexts", contexts), ("refs", references))
+        for table, records in stored:
             rows = self._records[table]
             for record in records:
                 rows.append((len(rows) + 1, *(getattr(record, f.name) for f in fields(record))))
@@ -365,7 +367,7 @@ class PostgresStore:
         self._counts: dict[str, dict[str, int]] | None = None
         self._statistics: tuple[int, float] | None = None
         self._matching: dict[str, int] = {}  # tsquery → passages it matches
-        self._has_tables: bool | None = None
+        self._tables_present: dict[str, bool] = {}
         self._private_cache = lexical_cache is None
         self._lexical_cache = lexical_cache or Path(tempfile.mkdtemp(prefix="healthqa-lexical-"))
         # from this many passages lexical candidates come from tantivy, below it from the GIN
@@ -613,13 +615,15 @@ class PostgresStore:
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         return self._records("refs", Reference, doc_id=doc_id, code=[code] if code else None)
 
+    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+        if not self._has_table("figure_contexts"):
+            return None
+        return self._records("figure_contexts", FigureContext, doc_id=doc_id)
+
     def tables(self, *, doc_id: str | None = None) -> list[Table]:
-        if self._has_tables is None:
-            # a build made before tables were stored still answers (with no tables) while the
-            # service indexes the corpus again
-            found = self._rows(sql.SQL("SELECT to_regclass(%s)"), (f'"{self.build_id}"."tables"',))
-            self._has_tables = found[0][0] is not None
-        if not self._has_tables:
+        # a build made before tables were stored still answers (with no tables) while the
+        # service indexes the corpus again
+        if not self._has_table("tables"):
             return []
         where = sql.SQL(" WHERE doc_id = %s") if doc_id is not None else sql.SQL("")
         statement = sql.SQL('SELECT {} FROM {}{} ORDER BY doc_id COLLATE "C", start').format(
@@ -627,6 +631,14 @@ class PostgresStore:
         )
         rows = self._rows(statement, (doc_id,) if doc_id is not None else None)
         return [table_from_row(row) for row in rows]
+
+    def _has_table(self, table: str) -> bool:
+        """Whether this build has `table` (builds made before it was added have not)."""
+        if table not in self._tables_present:
+            name = f'"{self.build_id}"."{table}"'
+            found = self._rows(sql.SQL("SELECT to_regclass(%s)"), (name,))
+            self._tables_present[table] = found[0][0] is not None
+        return self._tables_present[table]
 
     def _records(self, table: str, record_type: type, **conditions: Any) -> list[Any]:
         names = [f.name for f in fields(record_type)]

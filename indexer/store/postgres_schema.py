@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 import psycopg
 from psycopg import sql
 
-from indexer.models import Figure, Reference
+from indexer.models import Figure, FigureContext, Reference
 from indexer.store.postgres_tantivy import files_table
 from indexer.store.ranking import HNSW_EF_CONSTRUCTION, HNSW_M
 
@@ -117,7 +117,11 @@ def record_columns(record_type: type) -> list[tuple[str, str]]:
     return [(f.name, _column_type(f.type)) for f in fields(record_type)]
 
 
-RECORD_TABLES: dict[str, type] = {"figures": Figure, "refs": Reference}
+RECORD_TABLES: dict[str, type] = {
+    "figures": Figure,
+    "figure_contexts": FigureContext,
+    "refs": Reference,
+}
 
 
 def build_tables(schema: str, dimension: int) -> list[sql.Composed]:
@@ -173,6 +177,7 @@ def build_indexes(schema: str) -> list[sql.Composed]:
         ).format(s, sql.Literal(HNSW_M), sql.Literal(HNSW_EF_CONSTRUCTION)),
         sql.SQL("CREATE INDEX ON {}.figures (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.figures (passage_id)").format(s),
+        sql.SQL("CREATE INDEX ON {}.figure_contexts (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (code)").format(s),
         sql.SQL('CREATE INDEX ON {}."tables" (doc_id, start)').format(s),

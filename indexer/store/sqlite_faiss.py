@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from indexer.manifest import sha256_file
-from indexer.models import Document, Figure, Passage, Reference, Table
+from indexer.models import Document, Figure, FigureContext, Passage, Reference, Table
 from indexer.store.base import LexicalQuery
 from indexer.store.ranking import (
     HNSW_EF_CONSTRUCTION,
@@ -84,7 +84,10 @@ class SqliteFaissWriter:
         self.directory = directory
         self._db = sqlite3.connect(directory / DATABASE_FILE)
         self._db.executescript(
-            SCHEMA + _record_table("figures", Figure) + _record_table("refs", Reference)
+            SCHEMA
+            + _record_table("figures", Figure)
+            + _record_table("figure_contexts", FigureContext)
+            + _record_table("refs", Reference)
         )
         self._next_rowid = 1
 
@@ -96,6 +99,7 @@ class SqliteFaissWriter:
         figures: Sequence[Figure],
         references: Sequence[Reference],
         tables: Sequence[Table] = (),
+        contexts: Sequence[FigureContext] = (),
     ) -> None:
         self._db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", document_values(document))
         for passage, terms in zip(passages, lexical, strict=True):
@@ -110,6 +114,7 @@ class SqliteFaissWriter:
                 (rowid, terms.syllables, terms.words, terms.folded),
             )
         self._insert_records("figures", Figure, figures)
+        self._insert_records("figure_contexts", FigureContext, contexts)
         self._insert_records("refs", Reference, references)
         self._db.executemany(
             f'INSERT INTO "tables" ({TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -181,11 +186,12 @@ class SqliteFaissStore:
         self._counts: dict[str, dict[str, int]] | None = None
         # a build made before tables were stored still answers (with no tables) while the
         # service indexes the corpus again
-        self._has_tables = bool(
-            self._db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tables'"
-            ).fetchone()
-        )
+        self._has_tables = self._has_table("tables")
+        self._has_contexts = self._has_table("figure_contexts")
+
+    def _has_table(self, name: str) -> bool:
+        found = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return self._db.execute(found, (name,)).fetchone() is not None
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:
@@ -290,6 +296,12 @@ class SqliteFaissStore:
     ) -> list[Figure]:
         where, params = _where(doc_id=doc_id, passage_id=passage_ids)
         return self._records("figures", Figure, where, params)
+
+    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+        if not self._has_contexts:
+            return None
+        where, params = _where(doc_id=doc_id)
+        return self._records("figure_contexts", FigureContext, where, params)
 
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         where, params = _where(doc_id=doc_id, code=[code] if code else None)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.abbreviations import expand_shorthand
 from indexer.deadline import check_deadline
-from indexer.figure_records import build_records
+from indexer.figure_records import assemble_records, build_records
 from indexer.glossary import is_english
 from indexer.models import Document, Figure, Hit, Passage
 from indexer.query import AnalyzedQuery
@@ -83,7 +83,14 @@ class Answerer:
         self.store = store
         self.documents = retriever.documents
         passages = [p for doc_id in self.documents for p in store.passages_of(doc_id)]
-        self.records = build_records(self.documents.values(), passages, store.figures())
+        figures = store.figures()
+        contexts = store.figure_contexts()
+        self.records = (
+            assemble_records(self.documents.values(), passages, figures, contexts)
+            if contexts is not None
+            # a build made before figure contexts were stored, while the corpus is re-indexed
+            else build_records(self.documents.values(), passages, figures)
+        )
         self.ranker = FigureRanker(self.records, model)
         self.speller = Speller(p.text for p in passages)
         self.figure_answers = FigureAnswerer(self.ranker, self.records)

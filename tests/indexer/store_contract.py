@@ -10,10 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from indexer.figure_records import assemble_records, build_records, figure_contexts
 from indexer.models import (
     Document,
     DocumentAttributes,
     Figure,
+    FigureContext,
     Passage,
     Reference,
     Table,
@@ -39,6 +41,13 @@ class StoreCorpus:
     names: dict[str, tuple[str, int]]
     vectors: np.ndarray  # one row per passage, documents in order
     tables: dict[str, tuple[Table, ...]]
+
+    @property
+    def contexts(self) -> dict[str, tuple[FigureContext, ...]]:
+        return {
+            d.doc_id: tuple(figure_contexts(d, self.passages[d.doc_id], self.figures[d.doc_id]))
+            for d in self.documents
+        }
 
     def all_passages(self) -> list[Passage]:
         return [p for document in self.documents for p in self.passages[document.doc_id]]
@@ -407,6 +416,19 @@ class StoreContract:
             document = store.document(figure.doc_id)
             assert document.text[figure.start : figure.end] == figure.raw
 
+    def test_figure_contexts_round_trip(self, store, store_corpus):
+        assert store.figure_contexts(doc_id=PLAN) == list(store_corpus.contexts[PLAN])
+        everything = [c for d in store_corpus.documents for c in store_corpus.contexts[d.doc_id]]
+        assert store.figure_contexts() == sorted(everything, key=lambda c: (c.doc_id, c.start))
+        assert store.figure_contexts(doc_id="khong-co") == []
+
+    def test_records_from_the_store_are_the_records_worked_out_from_scratch(self, store):
+        documents, figures = store.documents(), store.figures()
+        passages = [p for d in documents for p in store.passages_of(d.doc_id)]
+        stored = assemble_records(documents, passages, figures, store.figure_contexts())
+        assert stored
+        assert stored == build_records(documents, passages, figures)
+
     def test_references_round_trip(self, store, store_corpus):
         assert store.references(doc_id=PLAN) == list(store_corpus.references[PLAN])
         assert store.references(code="338/QĐ-UBND") == list(store_corpus.references[REPORT])
@@ -446,6 +468,7 @@ def write_store(writer: IndexWriter, corpus: StoreCorpus) -> None:
             corpus.figures[doc_id],
             corpus.references[doc_id],
             tables=corpus.tables[doc_id],
+            contexts=corpus.contexts[doc_id],
         )
     writer.add_names(corpus.names)
     writer.finish(corpus.vectors)

@@ -143,6 +143,21 @@ def test_first_build_indexes_every_document(build, index_dir):
     assert set(manifest.corpus) == set(DOCUMENTS)
 
 
+def test_the_index_stores_what_names_every_figure_beside_the_figure(build, index_dir):
+    build()
+    store = open_index(index_dir, MODEL_ID).store
+    try:
+        figures = {(f.doc_id, f.start): f for f in store.figures()}
+        contexts = store.figure_contexts()
+        assert {(c.doc_id, c.start) for c in contexts} == set(figures)
+        coverage = next(c for c in contexts if figures[c.doc_id, c.start].raw == "96,5%")
+        assert "tiêm chủng đầy đủ" in coverage.indicator
+        (passage,) = store.passages([coverage.passage_id])
+        assert passage.start <= coverage.start < coverage.end <= passage.end
+    finally:
+        store.close()
+
+
 def test_second_build_of_an_unchanged_corpus_is_up_to_date_and_does_nothing(build, index_dir):
     first = build()
     manifest_written = (first.directory / MANIFEST_FILE).stat().st_mtime_ns

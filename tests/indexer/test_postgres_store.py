@@ -88,7 +88,7 @@ class TestPostgresStore(StoreContract):
     def test_a_build_is_a_schema_of_its_own(self, store):
         assert store.build_id.startswith("build_")
 
-    def test_a_build_made_before_tables_were_stored_reads_as_having_none(
+    def test_a_build_made_before_tables_and_figure_contexts_were_stored_reads_as_having_none(
         self, postgres_url, store_corpus, tmp_path_factory
     ):
         # the service answers from such a build while it indexes the corpus again
@@ -98,10 +98,12 @@ class TestPostgresStore(StoreContract):
         write_store(writer, store_corpus)
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(f'DROP TABLE "{writer.build_id}"."tables"')
+            connection.execute(f'DROP TABLE "{writer.build_id}".figure_contexts')
         store = PostgresStore(url, writer.build_id)
         try:
             assert store.tables() == []
             assert store.tables(doc_id="ke-hoach-bhyt") == []
+            assert store.figure_contexts() is None  # the service works them out again
         finally:
             store.close()
 

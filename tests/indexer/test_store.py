@@ -52,16 +52,18 @@ class TestSqliteFaissStore(StoreContract):
     def test_database_file_is_sqlite(self, store):
         assert (store.directory / DATABASE_FILE).read_bytes()[:16] == b"SQLite format 3\x00"
 
-    def test_a_build_made_before_tables_were_stored_reads_as_having_none(
+    def test_a_build_made_before_tables_and_figure_contexts_were_stored_reads_as_having_none(
         self, tmp_path, store_corpus
     ):
         # the service answers from such a build while it indexes the corpus again
         write_sqlite_faiss(tmp_path / "build", store_corpus)
         database = sqlite3.connect(tmp_path / "build" / DATABASE_FILE)
         database.execute('DROP TABLE "tables"')
+        database.execute("DROP TABLE figure_contexts")
         database.commit()
         database.close()
         store = SqliteFaissStore(tmp_path / "build")
         assert store.tables() == []
         assert store.tables(doc_id=PLAN) == []
+        assert store.figure_contexts() is None  # the service works them out again
         store.close()
