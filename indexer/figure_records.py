@@ -35,6 +35,10 @@ HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
 MAX_LEAD_IN_LINES = 40
 LEAD_IN_CHARS = 160
+# A parent line's words before its colon stand for it up to this length (as a line topic's do).
+MAX_LEAD_TOPIC_CHARS = 80
+# A colon line this short after an item opens the item's sub-items ("Trong đó:"), not a new list.
+MAX_CONTINUATION_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -218,24 +222,89 @@ def _next_start_on_line(text: str, ordered: Sequence[Figure], position: int) -> 
 
 
 def _lead_in(text: str, line_start: int) -> str:
-    """The line a run of list items hangs from: walk back over sibling items to the first line
-    that is not one (a heading or a sentence ending in a colon)."""
+    """The line an item hangs from. Lists nest by marker, in the order the markers first appear
+    ("-" items, "+" items under each): a "+" item hangs from the "-" item above it, and an item
+    of the outermost marker from the line that opens the list (a sentence or heading ending in a
+    colon). An item ending in a colon opens the item after it as its sub-item whatever its
+    marker, and a short colon line between an item and its sub-items ("Trong đó:") is that
+    item's. Walks back to where the list starts, then reads the run forward as a stack."""
+    run: list[tuple[str, bool]] = []  # the list's lines before the item, nearest first, and
+    # whether each opens the line after it as its sub-item (it ends in a colon)
+    continued = False  # the line below (already walked) was a "Trong đó:" of this one
+    opener = ""
     end = line_start - 1
     for _ in range(MAX_LEAD_IN_LINES):
         if end <= 0:
-            return ""
+            break
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip()
         end = start - 1
         if not line:
             continue
-        if ITEM.match(line) and not line.endswith(":"):
+        if ITEM.match(line):
+            run.append((line, continued or line.endswith(":")))
+            continued = False
             continue
-        if not line.endswith(":"):
-            return ""  # the items follow a sentence or a heading, not a lead-in
-        lead = HEADING_NUMBER.sub("", ITEM.sub("", line)).rstrip(" :")
-        return lead if len(lead) <= LEAD_IN_CHARS else lead[-LEAD_IN_CHARS:].split(" ", 1)[-1]
-    return ""
+        if _continues_item(line, _previous_line(text, start)):
+            continued = True  # "- Tổng số …: 135 đồng." then "Trong đó:": still that item's
+            continue
+        opener = line if line.endswith(":") else ""
+        break
+    stack: list[tuple[str, str, bool]] = []  # (marker, line, opens), outermost list first
+    current = text[line_start : text.find("\n", line_start)]
+    for line, opens in [*reversed(run), (current, False)]:
+        marker = _marker(line)
+        markers = [m for m, _, _ in stack]
+        if marker in markers and not (stack and stack[-1][2]):  # back to that list's level
+            del stack[len(markers) - 1 - markers[::-1].index(marker) :]
+        stack.append((marker, line, opens))
+    parent = stack[-2][1] if len(stack) >= 2 else opener
+    return _lead(parent) if parent else ""
+
+
+def _continues_item(line: str, previous: str | None) -> bool:
+    """A short colon line, not a heading, right after an item: the item's "Trong đó:"."""
+    return (
+        line.endswith(":")
+        and len(line.split()) <= MAX_CONTINUATION_WORDS
+        and not HEADING_NUMBER.match(line)
+        and previous is not None
+        and ITEM.match(previous) is not None
+    )
+
+
+def _previous_line(text: str, line_start: int) -> str | None:
+    """The nearest non-blank line before the one starting at `line_start`, stripped."""
+    end = line_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line:
+            return line
+        end = start - 1
+    return None
+
+
+def _marker(line: str) -> str:
+    """What a list line is marked with, as a nesting level: "-", "+", "a)" (any letter), "(1)"."""
+    mark = ITEM.match(line)
+    found = mark.group(0).strip() if mark else ""
+    if found == "–":
+        return "-"
+    if found.endswith(")"):
+        return "(n)" if found.startswith("(") else "a)"
+    return found
+
+
+def _lead(line: str) -> str:
+    """A parent line as a label: without its marker, number and colon; a short topic before a
+    colon stands for the line ("- Tổng giá trị tiền thuốc: 135.553.900.052 đồng." names "Tổng
+    giá trị tiền thuốc")."""
+    lead = HEADING_NUMBER.sub("", ITEM.sub("", line)).rstrip(" :")
+    topic, colon, rest = lead.partition(":")
+    if colon and rest.strip() and len(topic.strip()) <= MAX_LEAD_TOPIC_CHARS:
+        lead = topic.strip()  # "Các dự án …: giải ngân 0,950/3,093 tỷ …" names "Các dự án …"
+    return lead if len(lead) <= LEAD_IN_CHARS else lead[-LEAD_IN_CHARS:].split(" ", 1)[-1]
 
 
 def _containing(ordered: Sequence[Passage], figure: Figure) -> Passage | None:

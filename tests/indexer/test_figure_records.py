@@ -100,3 +100,53 @@ def test_every_seed_figure_under_a_dated_results_or_plan_section_has_that_year(s
         checked += 1
         assert record.figure.year == years[-1], (record.line, record.passage.section)
     assert checked > 100
+
+
+NESTED = """Phần I
+KẾT QUẢ THỰC HIỆN NĂM 2023
+2. Dược
+- Số đơn vị được kiểm tra: 40 đơn vị.
+* Tình hình cung ứng thuốc:
+- Tổng tiền thuốc dùng tại bệnh viện: 1.000.000 đồng.
+Trong đó:
++ Thuốc sản xuất trong nước: 800.000 đồng.
++ Thuốc nhập khẩu: 200.000 đồng.
+- Tổng tiền thuốc điều trị nội trú: 600.000 đồng, trong đó:
++ Thuốc sản xuất trong nước: 450.000 đồng.
+- Tổng tiền vật tư y tế: 300.000 đồng.
+- Các dự án của chương trình mục tiêu: giải ngân đạt 31%.
++ Tiểu dự án dinh dưỡng: 2.977 triệu đồng.
+"""
+
+
+@pytest.fixture(scope="module")
+def nested_records():
+    from indexer.figures import extract_figures
+
+    structured = structure("n", NESTED)
+    figures = extract_figures(NESTED, structured.passages)
+    document = Document("n", "n.txt", NESTED, "h", DocumentAttributes(province="Hậu Giang"))
+    return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+
+
+def test_a_sub_item_hangs_from_the_item_above_it_not_from_its_trong_do(nested_records):
+    indicator = nested_records["800.000 đồng"].indicator
+    assert indicator.startswith("Tổng tiền thuốc dùng tại bệnh viện – ")
+    assert "Trong đó" not in indicator
+    assert "1.000.000" not in indicator  # the parent's own figure is not part of the name
+
+
+def test_sub_items_of_two_parents_with_the_same_label_keep_their_own_parent(nested_records):
+    assert nested_records["450.000 đồng"].indicator.startswith("Tổng tiền thuốc điều trị nội trú")
+
+
+def test_an_item_after_a_sibling_with_sub_items_hangs_from_their_common_parent(nested_records):
+    supplies = nested_records["300.000 đồng"].indicator
+    assert supplies.startswith("Tình hình cung ứng thuốc – Tổng tiền vật tư y tế")
+    assert "nội trú" not in supplies
+
+
+def test_a_parent_named_before_its_colon_gives_only_that_name(nested_records):
+    project = nested_records["2.977 triệu đồng"].indicator
+    assert project.startswith("Các dự án của chương trình mục tiêu – Tiểu dự án dinh dưỡng")
+    assert "31%" not in project
