@@ -24,14 +24,21 @@ MỤC TIÊU, NHIỆM VỤ NĂM 2024
 """
 
 
-@pytest.fixture(scope="module")
-def report_records():
+def records_of(doc_id: str, text: str) -> dict:
+    """The records of one document, by the figure as written."""
     from indexer.figures import extract_figures
 
-    structured = structure("r", REPORT)
-    figures = extract_figures(REPORT, structured.passages)
-    document = Document("r", "r.txt", REPORT, "h", DocumentAttributes(province="Hậu Giang"))
+    structured = structure(doc_id, text)
+    figures = extract_figures(text, structured.passages)
+    document = Document(
+        doc_id, f"{doc_id}.txt", text, "h", DocumentAttributes(province="Hậu Giang")
+    )
     return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+
+
+@pytest.fixture(scope="module")
+def report_records():
+    return records_of("r", REPORT)
 
 
 def test_a_part_heading_carries_its_title_so_its_year_reaches_every_figure(report_records):
@@ -62,12 +69,7 @@ Công tác kiểm tra được duy trì đều đặn. Tỷ lệ xã có nhân v
 
 @pytest.fixture(scope="module")
 def prose_records():
-    from indexer.figures import extract_figures
-
-    structured = structure("p", PROSE)
-    figures = extract_figures(PROSE, structured.passages)
-    document = Document("p", "p.txt", PROSE, "h", DocumentAttributes(province="Hậu Giang"))
-    return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+    return records_of("p", PROSE)
 
 
 def test_a_line_that_opens_with_its_topic_gives_the_topic_to_every_figure_on_it(prose_records):
@@ -121,12 +123,7 @@ Trong đó:
 
 @pytest.fixture(scope="module")
 def nested_records():
-    from indexer.figures import extract_figures
-
-    structured = structure("n", NESTED)
-    figures = extract_figures(NESTED, structured.passages)
-    document = Document("n", "n.txt", NESTED, "h", DocumentAttributes(province="Hậu Giang"))
-    return {r.figure.raw: r for r in build_records([document], structured.passages, figures)}
+    return records_of("n", NESTED)
 
 
 def test_a_sub_item_hangs_from_the_item_above_it_not_from_its_trong_do(nested_records):
