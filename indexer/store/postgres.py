@@ -61,13 +61,14 @@ from indexer.store.ranking import HNSW_EF_SEARCH, K1
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
     TABLE_COLUMNS,
-    document_from_row,
     document_values,
     passage_from_row,
     passage_values,
+    stored_document_from_row,
     table_from_row,
     table_values,
 )
+from indexer.store.stored_documents import TextCache
 from indexer.store.tantivy_lexical import LexicalIndexWriter, TantivyCandidates
 from indexer.tokens import LexicalFields
 
@@ -368,6 +369,7 @@ class PostgresStore:
         self._statistics: tuple[int, float] | None = None
         self._matching: dict[str, int] = {}  # tsquery → passages it matches
         self._tables_present: dict[str, bool] = {}
+        self._texts = TextCache(self._text)
         self._private_cache = lexical_cache is None
         self._lexical_cache = lexical_cache or Path(tempfile.mkdtemp(prefix="healthqa-lexical-"))
         # from this many passages lexical candidates come from tantivy, below it from the GIN
@@ -413,12 +415,21 @@ class PostgresStore:
         if self._documents is None:
             rows = self._rows(
                 sql.SQL(
-                    "SELECT doc_id, source, content_hash, text, attributes FROM {} "
+                    "SELECT doc_id, source, content_hash, attributes FROM {} "
                     'ORDER BY source COLLATE "C"'
                 ).format(self._table("documents"))
             )
-            self._documents = {row[0]: document_from_row(row) for row in rows}
+            self._documents = {row[0]: stored_document_from_row(row, self._texts) for row in rows}
         return list(self._documents.values())
+
+    def _text(self, doc_id: str) -> str:
+        statement = sql.SQL("SELECT text FROM {} WHERE doc_id = %s").format(
+            self._table("documents")
+        )
+        rows = self._rows(statement, (doc_id,))
+        if not rows:
+            raise KeyError(doc_id)
+        return str(rows[0][0])
 
     def document(self, doc_id: str) -> Document | None:
         self.documents()

@@ -9,6 +9,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from indexer.models import Document, DocumentAttributes, Passage, Table, TableCell, TableRow
+from indexer.store.stored_documents import StoredDocument, TextCache
 
 PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", text, context'
 # A table is one stored row: its headers, column kinds and rows (with their cells) as JSON.
@@ -62,17 +63,17 @@ def document_values(document: Document) -> tuple[object, ...]:
     )
 
 
-def document_from_row(row: Sequence[Any]) -> Document:
-    attributes = dict(_decoded(row[4]))
+def stored_document_from_row(row: Sequence[Any], texts: TextCache) -> StoredDocument:
+    """A document from its row without the text (doc_id, source, content_hash, attributes): the
+    text is read through `texts` when first needed."""
+    return StoredDocument(row[0], row[1], row[2], attributes_from_value(row[3]), texts)
+
+
+def attributes_from_value(value: Any) -> DocumentAttributes:
+    attributes = dict(_decoded(value))
     for name in TUPLE_ATTRIBUTES:
         attributes[name] = tuple(attributes.get(name) or ())
-    return Document(
-        doc_id=row[0],
-        source=row[1],
-        content_hash=row[2],
-        text=row[3],
-        attributes=DocumentAttributes(**attributes),
-    )
+    return DocumentAttributes(**attributes)
 
 
 def table_values(table: Table) -> tuple[object, ...]:

@@ -27,13 +27,14 @@ from indexer.store.ranking import (
 from indexer.store.rows import (
     PASSAGE_COLUMNS,
     TABLE_COLUMNS,
-    document_from_row,
     document_values,
     passage_from_row,
     passage_values,
+    stored_document_from_row,
     table_from_row,
     table_values,
 )
+from indexer.store.stored_documents import TextCache
 from indexer.store.tantivy_lexical import (
     LEXICAL_FOLDER,
     lexical_files,
@@ -47,6 +48,8 @@ VECTORS_FILE = "vectors.faiss"
 # Exact search loses nothing and is fast enough below this size (a few ms at 100k passages);
 # above it, HNSW. (At 100k with stand-in vectors planted-fact R@5 was 0.95 either way.)
 EXACT_SEARCH_LIMIT = 50_000
+# Ids bound to one statement at most (SQLite allows 32,766 variables).
+MAX_BOUND_IDS = 10_000
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -183,6 +186,7 @@ class SqliteFaissStore:
             self._vectors.hnsw.efSearch = HNSW_EF_SEARCH
         self._lexical = lexical_top_k(directory, "passages_fts")
         self._documents: dict[str, Document] | None = None
+        self._texts = TextCache(self._text)
         self._counts: dict[str, dict[str, int]] | None = None
         # a build made before tables were stored still answers (with no tables) while the
         # service indexes the corpus again
@@ -204,14 +208,22 @@ class SqliteFaissStore:
     # documents and passages
 
     def documents(self) -> list[Document]:
+        """Every document, its text read when first needed (`StoredDocument`)."""
         if self._documents is None:
             with self._cursor() as cursor:
                 rows = cursor.execute(
-                    "SELECT doc_id, source, content_hash, text, attributes FROM documents "
-                    "ORDER BY source"
+                    "SELECT doc_id, source, content_hash, attributes FROM documents ORDER BY source"
                 ).fetchall()
-            self._documents = {row[0]: document_from_row(row) for row in rows}
+            self._documents = {row[0]: stored_document_from_row(row, self._texts) for row in rows}
         return list(self._documents.values())
+
+    def _text(self, doc_id: str) -> str:
+        with self._cursor() as cursor:
+            found = cursor.execute("SELECT text FROM documents WHERE doc_id = ?", (doc_id,))
+            row = found.fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return str(row[0])
 
     def document(self, doc_id: str) -> Document | None:
         self.documents()
@@ -223,15 +235,15 @@ class SqliteFaissStore:
             return int(cursor.execute("SELECT count(*) FROM passages").fetchone()[0])
 
     def passages(self, passage_ids: Sequence[str]) -> list[Passage]:
-        if not passage_ids:
-            return []
-        marks = ", ".join("?" for _ in passage_ids)
+        by_id: dict[str, Passage] = {}
         with self._cursor() as cursor:
-            rows = cursor.execute(
-                f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE passage_id IN ({marks})",
-                list(passage_ids),
-            ).fetchall()
-        by_id = {row[0]: passage_from_row(row) for row in rows}
+            for first in range(0, len(passage_ids), MAX_BOUND_IDS):
+                chunk = list(passage_ids[first : first + MAX_BOUND_IDS])
+                marks = ", ".join("?" for _ in chunk)
+                rows = cursor.execute(
+                    f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE passage_id IN ({marks})", chunk
+                ).fetchall()
+                by_id.update((row[0], passage_from_row(row)) for row in rows)
         return [by_id[pid] for pid in passage_ids if pid in by_id]
 
     def passages_of(self, doc_id: str) -> list[Passage]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from indexer.abbreviations import expand_shorthand
 from indexer.deadline import check_deadline
-from indexer.figure_records import assemble_records, build_records
+from indexer.figure_records import FigureRecord, assemble_records, build_records
 from indexer.glossary import is_english
 from indexer.models import Document, Figure, Hit, Passage
 from indexer.query import AnalyzedQuery
@@ -82,17 +82,12 @@ class Answerer:
         self.retriever = retriever
         self.store = store
         self.documents = retriever.documents
-        passages = [p for doc_id in self.documents for p in store.passages_of(doc_id)]
-        figures = store.figures()
-        contexts = store.figure_contexts()
-        self.records = (
-            assemble_records(self.documents.values(), passages, figures, contexts)
-            if contexts is not None
-            # a build made before figure contexts were stored, while the corpus is re-indexed
-            else build_records(self.documents.values(), passages, figures)
+        # one document's passages at a time: the corpus's text is never held whole
+        self.speller = Speller(
+            p.text for doc_id in self.documents for p in store.passages_of(doc_id)
         )
+        self.records = _figure_records(store, self.documents)
         self.ranker = FigureRanker(self.records, model)
-        self.speller = Speller(p.text for p in passages)
         self.figure_answers = FigureAnswerer(self.ranker, self.records)
         self.references = ReferenceAnswers(store, self.documents)
         self.identities = IdentityAnswers(self.references)
@@ -360,6 +355,17 @@ class Answerer:
             kept.append(citation)
             out.append(citation)
         return tuple(out)
+
+
+def _figure_records(store: IndexStore, documents: dict[str, Document]) -> list[FigureRecord]:
+    """Every figure with its stored context, holding only the passages that hold figures."""
+    figures = store.figures()
+    contexts = store.figure_contexts()
+    if contexts is None:  # a build made before contexts were stored, while it is re-indexed
+        passages = [p for doc_id in documents for p in store.passages_of(doc_id)]
+        return build_records(documents.values(), passages, figures)
+    holding = store.passages(list(dict.fromkeys(c.passage_id for c in contexts)))
+    return assemble_records(documents.values(), holding, figures, contexts)
 
 
 def _inherited_intent(question: str, history: Sequence[Turn]) -> Intent | None:

@@ -280,6 +280,11 @@ class StoreContract:
         assert store.passages(asked) == wanted
         assert store.passages([]) == []
 
+    def test_passages_by_more_ids_than_one_statement_binds(self, store, store_corpus):
+        wanted = store_corpus.passage(PLAN, 0).passage_id
+        asked = [f"khong-co:{number}" for number in range(40_000)] + [wanted]
+        assert [p.passage_id for p in store.passages(asked)] == [wanted]
+
     def test_passage_count_counts_every_document(self, store, store_corpus):
         assert store.passage_count() == len(store_corpus.all_passages())
 
