@@ -18,6 +18,7 @@ from sys import intern
 
 from indexer.abbreviations import expansions
 from indexer.models import Document, Figure, FigureContext, Passage
+from indexer.store.stored_documents import DocumentPassage
 
 # A list item or table sub-row: "- Số lượt tiêm", "+ Tuyến xã", "* Tư vấn tiền hôn nhân:".
 ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
@@ -101,7 +102,8 @@ def assemble_records(
             continue
         # figures sharing a span (never seen, but not ruled out) pair with contexts in order
         figure = same_span.pop(0)
-        records.append(_record(figure, passage, document, context))
+        # the passage's text is read from its document when shown, not held by every record
+        records.append(_record(figure, DocumentPassage(passage, document), document, context))
     return records
 
 

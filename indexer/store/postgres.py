@@ -64,6 +64,7 @@ from indexer.store.rows import (
     document_values,
     passage_from_row,
     passage_values,
+    shared,
     stored_document_from_row,
     table_from_row,
     table_values,
@@ -665,7 +666,7 @@ class PostgresStore:
             'SELECT {} FROM {}{} ORDER BY doc_id COLLATE "C", start, ordinal'
         ).format(sql.SQL(", ").join(map(sql.Identifier, names)), self._table(table), where)
         return [
-            record_type(**dict(zip(names, row, strict=True)))
+            record_type(**dict(zip(names, map(shared, row), strict=True)))
             for row in self._rows(statement, params)
         ]
 

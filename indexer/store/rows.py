@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, fields
+from sys import intern
 from typing import Any
 
 from indexer.models import Document, DocumentAttributes, Passage, Table, TableCell, TableRow
@@ -16,6 +17,16 @@ PASSAGE_COLUMNS = 'passage_id, doc_id, ordinal, kind, section, start, "end", tex
 TABLE_COLUMNS = 'doc_id, start, "end", title, headers, column_kinds, "rows"'
 # Attributes stored as JSON arrays that the dataclass holds as tuples (plan_years).
 TUPLE_ATTRIBUTES = tuple(f.name for f in fields(DocumentAttributes) if isinstance(f.default, tuple))
+
+
+# Stored strings this short (ids, units, kinds, places) repeat across millions of rows: one copy
+# each, not one per row.
+SHARED_STRING_CHARS = 40
+
+
+def shared(value: Any) -> Any:
+    """`value`, interned when it is a short string."""
+    return intern(value) if isinstance(value, str) and len(value) <= SHARED_STRING_CHARS else value
 
 
 def _decoded(value: Any) -> Any:
@@ -41,7 +52,7 @@ def passage_from_row(row: Sequence[Any]) -> Passage:
     """A row of PASSAGE_COLUMNS."""
     return Passage(
         passage_id=row[0],
-        doc_id=row[1],
+        doc_id=shared(row[1]),
         ordinal=row[2],
         kind=row[3],
         section=tuple(_decoded(row[4])),

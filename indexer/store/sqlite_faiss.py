@@ -30,6 +30,7 @@ from indexer.store.rows import (
     document_values,
     passage_from_row,
     passage_values,
+    shared,
     stored_document_from_row,
     table_from_row,
     table_values,
@@ -340,7 +341,7 @@ class SqliteFaissStore:
         flags = [f.name for f in fields(record_type) if f.type in ("bool", bool)]
         records = []
         for row in rows:
-            values = dict(zip(names, row, strict=True))
+            values = dict(zip(names, map(shared, row), strict=True))
             values.update({name: bool(values[name]) for name in flags})
             records.append(record_type(**values))
         return records

@@ -13,8 +13,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import fields
 
-from indexer.models import Document, DocumentAttributes
+from indexer.models import Document, DocumentAttributes, Passage
 
 # About 16 MB of text (two bytes a character for Vietnamese): the seed corpus whole, or a few
 # hundred documents of a national one.
@@ -83,6 +84,35 @@ class StoredDocument(Document):
 
     def __hash__(self) -> int:
         return hash(_values(self))
+
+
+class DocumentPassage(Passage):
+    """A `Passage` whose `text` is its span of its document's text, read when asked for: what
+    a figure record keeps of its passage (a passage's text is always that span)."""
+
+    def __init__(self, passage: Passage, document: Document) -> None:
+        for name in PASSAGE_FIELDS:
+            object.__setattr__(self, name, getattr(passage, name))
+        object.__setattr__(self, "_document", document)
+
+    @property  # type: ignore[override]  # read-only where Passage's is a field
+    def text(self) -> str:
+        return self._document.text[self.start : self.end]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Passage):
+            return NotImplemented
+        return _passage_values(self) == _passage_values(other)
+
+    def __hash__(self) -> int:
+        return hash(_passage_values(self))
+
+
+PASSAGE_FIELDS = tuple(f.name for f in fields(Passage) if f.name != "text")
+
+
+def _passage_values(passage: Passage) -> tuple[object, ...]:
+    return (*(getattr(passage, name) for name in PASSAGE_FIELDS), passage.text)
 
 
 def _values(document: Document) -> tuple[object, ...]:

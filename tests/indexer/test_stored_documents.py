@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.models import Document, DocumentAttributes
+from indexer.models import Document, DocumentAttributes, Passage
 from indexer.store import stored_documents
-from indexer.store.stored_documents import StoredDocument, TextCache
+from indexer.store.stored_documents import DocumentPassage, StoredDocument, TextCache
 from service.engine import load_engine
 
 TEXTS = {"a": "Kế hoạch năm 2025", "b": "Báo cáo năm 2023", "c": "Chỉ thị số 25-CT/TW"}
@@ -60,6 +60,17 @@ def test_a_stored_document_reads_its_text_only_when_asked_and_equals_the_documen
     assert stored.text == TEXTS["a"]
     assert stored == Document("a", "a.txt", TEXTS["a"], "h", attributes)
     assert Document("a", "a.txt", TEXTS["a"], "h", attributes) == stored
+
+
+def test_a_document_passage_reads_its_text_from_its_document_span():
+    text = "I. MỤC TIÊU\nTỷ lệ 95%."
+    document = Document("a", "a.txt", text, "h", DocumentAttributes())
+    passage = Passage("a:0", "a", 0, "prose", ("I. MỤC TIÊU",), 12, 22, "Tỷ lệ 95%.")
+    held = DocumentPassage(passage, document)
+    assert held.text == "Tỷ lệ 95%."
+    assert held == passage
+    assert passage == held
+    assert "text" not in vars(held)  # not a copy of its own
 
 
 def test_answers_are_the_same_when_only_one_document_text_fits_in_memory(
