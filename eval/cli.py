@@ -332,6 +332,15 @@ def bench(
         ),
     ] = None,
     cache_dir: CacheDirOption = None,
+    service_memory: Annotated[
+        int | None,
+        typer.Option(
+            "--service-memory",
+            min=1,
+            help="instead: resident memory of a fresh service process over the index (--index, "
+            "--store) after loading and after answering this many questions of the set",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="write bench.json and bench.md to this folder")
     ] = None,
@@ -341,7 +350,8 @@ def bench(
     store: StoreOption = None,
 ) -> None:
     """Latency in-process and over HTTP (p50/p95/p99), index build time cold and warm, embedding
-    throughput per backend and peak memory; or, with --scale, the same at N synthetic passages."""
+    throughput per backend and peak memory; or, with --scale, the same at N synthetic passages;
+    or, with --service-memory, what one service process holds."""
     import json
 
     from eval.payload import bench_payload
@@ -350,6 +360,9 @@ def bench(
     from eval.throughput import BACKENDS
 
     settings = load_settings(corpus, index_dir, store=store)
+    if service_memory is not None:
+        _bench_service_memory(settings, dataset, service_memory, as_json)
+        return
     cache_dir = kept_cache_dir(cache_dir)
     if scale:
         results = run_scale_bench(
@@ -401,6 +414,26 @@ def bench(
     if out is not None:
         path = write_report(write_bench_report, out, result=result)
         say(f"report: {path}", quiet=as_json)
+
+
+def _bench_service_memory(
+    settings: Settings, dataset: Path | None, questions: int, as_json: bool
+) -> None:
+    import json
+
+    from eval.dataset import DEFAULT_SET, DatasetError, load_dataset
+    from eval.report_console import print_service_memory
+    from eval.service_memory import measure_service_memory
+
+    try:
+        items = load_dataset(dataset or DEFAULT_SET)
+        result = measure_service_memory(settings, [item.question for item in items][:questions])
+    except (DatasetError, IndexProblem, OSError) as error:
+        raise fail(str(error)) from error
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(result), indent=2))
+    else:
+        print_service_memory(result)
 
 
 def run_scale_bench(

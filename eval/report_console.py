@@ -22,6 +22,7 @@ from eval.misses import common_misses, misses_at
 from eval.report import threshold_text
 from eval.retrieval import RetrievalReport
 from eval.scale import ScaleResult
+from eval.service_memory import ServiceMemory
 from service.qa.figure_ranker import FEATURES
 
 if TYPE_CHECKING:
@@ -324,6 +325,30 @@ def print_build_workers(scaling: BuildScaling) -> None:
             highlight=False,
         )
     console.print(f"({scaling.basis})", style="dim", highlight=False)
+
+
+def print_service_memory(result: ServiceMemory) -> None:
+    table = Table(title="one service process (a fresh one, over the index)")
+    for column in (
+        "passages",
+        "load s",
+        "resident after loading MiB",
+        "questions",
+        "resident after them MiB",
+        "peak MiB",
+        "answering s",
+    ):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(result.passages),
+        f"{result.load_seconds:.1f}",
+        f"{result.loaded_mib:.0f}",
+        str(result.questions),
+        f"{result.answered_mib:.0f}",
+        f"{result.peak_mib:.0f}",
+        f"{result.answer_seconds:.1f}",
+    )
+    console.print(table)
 
 
 def print_scale(results: Sequence[ScaleResult]) -> None:

@@ -95,6 +95,23 @@ def test_bench_json_has_latency_builds_per_worker_count_throughput_and_memory(
     assert "## Latency" in markdown and "## Build throughput per worker count" in markdown
 
 
+def test_bench_service_memory_reports_a_fresh_process_after_loading_and_answering(
+    small_settings, small_set, cli_env
+):
+    result = runner.invoke(
+        app,
+        ["bench", "--service-memory", "3", "--set", str(small_set), "--json"],
+        env=cli_env(small_settings),
+    )
+    assert result.exit_code == 0, result.output
+    memory = json.loads(result.output)
+    assert memory["passages"] > 0
+    assert memory["questions"] == 3
+    assert 0 < memory["loaded_mib"] <= memory["peak_mib"]
+    # answering loads the embedding model and the word segmenter, which loading the index did not
+    assert memory["answered_mib"] > memory["loaded_mib"]
+
+
 def test_bench_scale_reports_each_size_and_plots_latency_against_size(tmp_path_factory, tmp_path):
     cache_dir = tmp_path_factory.getbasetemp() / "scale-cache"  # shared with test_synthetic
     result = runner.invoke(
