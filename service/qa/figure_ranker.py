@@ -59,6 +59,8 @@ OWN = "own"  # the figure's indicator and its own clause
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
 MAX_OUT_OF_SCOPE_LEAD = 10.0
 CALIBRATION_INPUTS = 5  # see calibration_inputs
+# Units that are amounts of money without saying "đồng" (short forms and currency codes).
+CURRENCY_UNITS = frozenset({"đ", "vnđ", "vnd", "usd"})
 # records whose fields are kept cut into syllable sets between questions (tens of kB each)
 INDEXED_CACHE = 2_048
 
@@ -552,10 +554,13 @@ def _measure_of(unit: str | None, label: str) -> Measure | None:
     """A figure's kind of quantity from its unit; a bare number's from its label ("Tỷ lệ …" is a
     rate); None when neither tells."""
     if unit:
+        # an amount of money per person or per month ("đ/ng/thg", "đồng/người/tháng") is money;
+        # any other unit per something ("ca/100.000 dân") is a rate
+        numerator = unit.split("/", 1)[0].strip().lower()
+        if "đồng" in unit or numerator in CURRENCY_UNITS:
+            return "money"
         if "%" in unit or "‰" in unit or "/" in unit:
             return "rate"
-        if "đồng" in unit:
-            return "money"
         return "count"
     return measure_in(fold(label))
 

@@ -64,6 +64,8 @@ def test_a_year_the_documents_do_not_report_is_declined_and_the_reported_year_of
     [
         ("Đơn vị nào chi thu nhập tăng thêm bình quân cao nhất năm 2023 ở Hậu Giang?", 1_733_000),
         ("Đơn vị nào có thu nhập tăng thêm bình quân thấp nhất năm 2023 ở Hậu Giang?", 81_000),
+        # in English the amounts per person and month are money, as the question asks
+        ("Which unit in Hau Giang had the lowest average additional income in 2023?", 81_000),
     ],
 )
 def test_a_highest_or_lowest_question_takes_the_extreme_of_the_enumeration(

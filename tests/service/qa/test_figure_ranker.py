@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.qa.figure_ranker import ALL, FEATURES, FIELDS, OWN, FigureRanker, _Alternative, _Term
+import pytest
+
+from service.qa.figure_ranker import (
+    ALL,
+    FEATURES,
+    FIELDS,
+    OWN,
+    FigureRanker,
+    _Alternative,
+    _measure_of,
+    _Term,
+)
 
 FIELDS_READ = (*FIELDS, OWN, ALL)
 
@@ -38,3 +49,18 @@ def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_en
     assert precision["Tỷ lệ dân số tham gia BHYT"] == 1.0
     stunting = next(label for label in precision if "suy dinh dưỡng" in label)
     assert precision[stunting] < 0.25
+
+
+@pytest.mark.parametrize(
+    ("unit", "measure"),
+    [
+        ("đồng", "money"),
+        ("đ/ng/thg", "money"),  # an amount per person per month is still an amount of money
+        ("đồng/người/tháng", "money"),
+        ("%", "rate"),
+        ("ca/100.000 dân", "rate"),
+        ("lượt", "count"),
+    ],
+)
+def test_a_figure_unit_says_what_kind_of_quantity_it_is(unit, measure):
+    assert _measure_of(unit, "") == measure
