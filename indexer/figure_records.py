@@ -42,7 +42,7 @@ MAX_LEAD_TOPIC_CHARS = 80
 MAX_CONTINUATION_WORDS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureRecord:
     """One figure and the words that say what it is, by field (nearest first)."""
 

@@ -1,4 +1,7 @@
-"""Plain typed records that the indexing stages hand each other and the store keeps."""
+"""Plain typed records that the indexing stages hand each other and the store keeps.
+
+The records a corpus holds by the hundred thousand (passages, figures, their contexts,
+references) have slots, not a dictionary each: a service process keeps every figure."""
 
 from __future__ import annotations
 
@@ -63,7 +66,7 @@ class Section:
     path: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A retrievable unit: the document's own words between start and end.
 
@@ -86,7 +89,7 @@ class Passage:
         return " › ".join(self.section)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A number the documents state, with what it measures and where it is written."""
 
@@ -106,7 +109,7 @@ class Figure:
     denominator: float | None = None  # for fractions such as 58/58
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FigureContext:
     """What names one figure beyond its own label, worked out at index time from its document
     (indexer/figure_records.py): the stored half of a figure record."""
@@ -120,7 +123,7 @@ class FigureContext:
     expanded: str = ""  # the abbreviations its record names, written out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A legal document cited by a corpus document."""
 
