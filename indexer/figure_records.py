@@ -229,11 +229,26 @@ def _lead_in(text: str, line_start: int) -> str:
     of the outermost marker from the line that opens the list (a sentence or heading ending in a
     colon). An item ending in a colon opens the item after it as its sub-item whatever its
     marker, and a short colon line between an item and its sub-items ("Trong đó:") is that
-    item's. Walks back to where the list starts, then reads the run forward as a stack."""
-    run: list[tuple[str, bool]] = []  # the list's lines before the item, nearest first, and
-    # whether each opens the line after it as its sub-item (it ends in a colon)
+    item's."""
+    run, opener = _list_above(text, line_start)
+    line_end = line_span(text, line_start)[1]
+    stack: list[tuple[str, str, bool]] = []  # (marker, line, opens), outermost list first
+    for line, opens in [*run, (text[line_start:line_end], False)]:
+        marker = _marker(line)
+        markers = [m for m, _, _ in stack]
+        if marker in markers and not (stack and stack[-1][2]):  # back to that list's level
+            del stack[len(markers) - 1 - markers[::-1].index(marker) :]
+        stack.append((marker, line, opens))
+    parent = stack[-2][1] if len(stack) >= 2 else opener
+    return _lead(parent) if parent else ""
+
+
+def _list_above(text: str, line_start: int) -> tuple[list[tuple[str, bool]], str]:
+    """The list's items above the line starting at `line_start`, in document order, each with
+    whether it opens the line after it as its sub-item; and the line that opens the list when
+    it ends in a colon ("" otherwise)."""
+    run: list[tuple[str, bool]] = []  # nearest first while walking back
     continued = False  # the line below (already walked) was a "Trong đó:" of this one
-    opener = ""
     end = line_start - 1
     for _ in range(MAX_LEAD_IN_LINES):
         if end <= 0:
@@ -250,18 +265,8 @@ def _lead_in(text: str, line_start: int) -> str:
         if _continues_item(line, _previous_line(text, start)):
             continued = True  # "- Tổng số …: 135 đồng." then "Trong đó:": still that item's
             continue
-        opener = line if line.endswith(":") else ""
-        break
-    stack: list[tuple[str, str, bool]] = []  # (marker, line, opens), outermost list first
-    current = text[line_start : text.find("\n", line_start)]
-    for line, opens in [*reversed(run), (current, False)]:
-        marker = _marker(line)
-        markers = [m for m, _, _ in stack]
-        if marker in markers and not (stack and stack[-1][2]):  # back to that list's level
-            del stack[len(markers) - 1 - markers[::-1].index(marker) :]
-        stack.append((marker, line, opens))
-    parent = stack[-2][1] if len(stack) >= 2 else opener
-    return _lead(parent) if parent else ""
+        return run[::-1], line if line.endswith(":") else ""
+    return run[::-1], ""
 
 
 def _continues_item(line: str, previous: str | None) -> bool:
