@@ -89,7 +89,12 @@ def assemble_records(
     """The records of stored figures and their stored contexts, in the contexts' order; a
     context whose figure, passage or document is not there is skipped."""
     documents_by_id = {d.doc_id: d for d in documents}
-    passages_by_id = {p.passage_id: p for p in passages}
+    # each passage once, its text read from its document when shown, not held by every record
+    passages_by_id = {
+        p.passage_id: DocumentPassage(p, documents_by_id[p.doc_id])
+        for p in passages
+        if p.doc_id in documents_by_id
+    }
     figures_by_key: dict[tuple[str, int, int], list[Figure]] = {}
     for figure in figures:
         figures_by_key.setdefault((figure.doc_id, figure.start, figure.end), []).append(figure)
@@ -102,8 +107,7 @@ def assemble_records(
             continue
         # figures sharing a span (never seen, but not ruled out) pair with contexts in order
         figure = same_span.pop(0)
-        # the passage's text is read from its document when shown, not held by every record
-        records.append(_record(figure, DocumentPassage(passage, document), document, context))
+        records.append(_record(figure, passage, document, context))
     return records
 
 

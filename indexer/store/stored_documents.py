@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields
+from typing import Any
 
 from indexer.models import Document, DocumentAttributes, Passage
 
@@ -54,8 +55,25 @@ class TextCache:
         return self._chars
 
 
-class StoredDocument(Document):
+class _TextOnDemand:
+    """Equal to (and hashed like) the plain record of `_plain`'s type with the same fields,
+    whether its text is read yet or not."""
+
+    _plain: type
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self._plain):
+            return NotImplemented
+        return _field_values(self) == _field_values(other)
+
+    def __hash__(self) -> int:
+        return hash(_field_values(self))
+
+
+class StoredDocument(_TextOnDemand, Document):
     """A `Document` whose `text` is read through its store's `TextCache` when first needed."""
+
+    _plain = Document
 
     def __init__(
         self,
@@ -76,50 +94,23 @@ class StoredDocument(Document):
     def text(self) -> str:
         return self._texts.get(self.doc_id)
 
-    def __eq__(self, other: object) -> bool:
-        # the same document whether its text is read already or not
-        if not isinstance(other, Document):
-            return NotImplemented
-        return _values(self) == _values(other)
 
-    def __hash__(self) -> int:
-        return hash(_values(self))
-
-
-class DocumentPassage(Passage):
+class DocumentPassage(_TextOnDemand, Passage):
     """A `Passage` whose `text` is its span of its document's text, read when asked for: what
     a figure record keeps of its passage (a passage's text is always that span)."""
 
+    _plain = Passage
+
     def __init__(self, passage: Passage, document: Document) -> None:
-        for name in PASSAGE_FIELDS:
-            object.__setattr__(self, name, getattr(passage, name))
+        for field in fields(Passage):
+            if field.name != "text":
+                object.__setattr__(self, field.name, getattr(passage, field.name))
         object.__setattr__(self, "_document", document)
 
     @property  # type: ignore[override]  # read-only where Passage's is a field
     def text(self) -> str:
         return self._document.text[self.start : self.end]
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Passage):
-            return NotImplemented
-        return _passage_values(self) == _passage_values(other)
 
-    def __hash__(self) -> int:
-        return hash(_passage_values(self))
-
-
-PASSAGE_FIELDS = tuple(f.name for f in fields(Passage) if f.name != "text")
-
-
-def _passage_values(passage: Passage) -> tuple[object, ...]:
-    return (*(getattr(passage, name) for name in PASSAGE_FIELDS), passage.text)
-
-
-def _values(document: Document) -> tuple[object, ...]:
-    return (
-        document.doc_id,
-        document.source,
-        document.text,
-        document.content_hash,
-        document.attributes,
-    )
+def _field_values(record: Any) -> tuple[object, ...]:
+    return tuple(getattr(record, field.name) for field in fields(record))
