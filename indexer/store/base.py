@@ -62,12 +62,28 @@ class IndexStore(Protocol):
     ) -> list[tuple[str, float]]: ...
 
     def figures(
-        self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
+        self,
+        *,
+        doc_id: str | None = None,
+        passage_ids: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
     ) -> list[Figure]: ...
 
-    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+    def figure_contexts(
+        self, *, doc_id: str | None = None, doc_ids: Sequence[str] | None = None
+    ) -> list[FigureContext] | None:
         """What names each figure (index time, indexer/figure_records.py), in document order;
-        None from a build made before contexts were stored."""
+        None from a build made before contexts were stored. `doc_ids`: those of any of these
+        documents."""
+
+    def figure_contexts_at(
+        self, positions: Sequence[tuple[str, int]]
+    ) -> list[FigureContext] | None:
+        """The contexts at these (document, position) places, a position counting from 0 in the
+        document's order of `figure_contexts`; in document order, None as there."""
+
+    def figures_at(self, spans: Sequence[tuple[str, int, int]]) -> list[Figure]:
+        """The figures at these (document, start, end) spans, in document order."""
 
     def references(
         self, *, doc_id: str | None = None, code: str | None = None

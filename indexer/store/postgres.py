@@ -62,6 +62,7 @@ from indexer.store.rows import (
     PASSAGE_COLUMNS,
     TABLE_COLUMNS,
     document_values,
+    one_or_any,
     passage_from_row,
     passage_values,
     shared,
@@ -620,17 +621,59 @@ class PostgresStore:
     # extracted facts
 
     def figures(
-        self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
+        self,
+        *,
+        doc_id: str | None = None,
+        passage_ids: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
     ) -> list[Figure]:
-        return self._records("figures", Figure, doc_id=doc_id, passage_id=passage_ids)
+        documents = one_or_any(doc_id, doc_ids)
+        return self._records("figures", Figure, doc_id=documents, passage_id=passage_ids)
 
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         return self._records("refs", Reference, doc_id=doc_id, code=[code] if code else None)
 
-    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+    def figure_contexts(
+        self, *, doc_id: str | None = None, doc_ids: Sequence[str] | None = None
+    ) -> list[FigureContext] | None:
         if not self._has_table("figure_contexts"):
             return None
-        return self._records("figure_contexts", FigureContext, doc_id=doc_id)
+        documents = one_or_any(doc_id, doc_ids)
+        return self._records("figure_contexts", FigureContext, doc_id=documents)
+
+    def figure_contexts_at(
+        self, positions: Sequence[tuple[str, int]]
+    ) -> list[FigureContext] | None:
+        if not self._has_table("figure_contexts"):
+            return None
+        if not positions:
+            return []
+        doc_ids = sorted({doc_id for doc_id, _ in positions})
+        numbered = sql.SQL(
+            "(SELECT *, row_number() OVER (PARTITION BY doc_id ORDER BY start, ordinal) - 1 AS "
+            "position FROM {} WHERE doc_id = ANY(%s)) numbered"
+        ).format(self._table("figure_contexts"))
+        wanted = sql.SQL("(doc_id, position) IN (SELECT * FROM unnest(%s::text[], %s::bigint[]))")
+        return self._records(
+            "figure_contexts",
+            FigureContext,
+            source=numbered,
+            extra=(wanted, [doc_ids, [d for d, _ in positions], [n for _, n in positions]]),
+        )
+
+    def figures_at(self, spans: Sequence[tuple[str, int, int]]) -> list[Figure]:
+        if not spans:
+            return []
+        wanted = sql.SQL(
+            '(doc_id, start, "end") IN (SELECT * FROM unnest(%s::text[], %s::int[], %s::int[]))'
+        )
+        columns = [[span[i] for span in spans] for i in range(3)]
+        return self._records(
+            "figures",
+            Figure,
+            doc_id=sorted({doc_id for doc_id, _, _ in spans}),
+            extra=(wanted, columns),
+        )
 
     def tables(self, *, doc_id: str | None = None) -> list[Table]:
         # a build made before tables were stored still answers (with no tables) while the
@@ -652,7 +695,17 @@ class PostgresStore:
             self._tables_present[table] = found[0][0] is not None
         return self._tables_present[table]
 
-    def _records(self, table: str, record_type: type, **conditions: Any) -> list[Any]:
+    def _records(
+        self,
+        table: str,
+        record_type: type,
+        *,
+        source: sql.Composable | None = None,
+        extra: tuple[sql.Composable, list[object]] | None = None,
+        **conditions: Any,
+    ) -> list[Any]:
+        """`source`: a subquery read instead of the table (with its columns and `ordinal`);
+        `extra`: one more condition and its parameters."""
         names = [f.name for f in fields(record_type)]
         clauses = []
         params: list[object] = []
@@ -661,10 +714,15 @@ class PostgresStore:
                 continue
             clauses.append(sql.SQL("{} = ANY(%s)").format(sql.Identifier(column)))
             params.append([value] if isinstance(value, str) else list(value))
+        if extra is not None:
+            clauses.append(extra[0])
+            params.extend(extra[1])
         where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")
         statement = sql.SQL(
             'SELECT {} FROM {}{} ORDER BY doc_id COLLATE "C", start, ordinal'
-        ).format(sql.SQL(", ").join(map(sql.Identifier, names)), self._table(table), where)
+        ).format(
+            sql.SQL(", ").join(map(sql.Identifier, names)), source or self._table(table), where
+        )
         return [
             record_type(**dict(zip(names, map(shared, row), strict=True)))
             for row in self._rows(statement, params)

@@ -29,6 +29,14 @@ def shared(value: Any) -> Any:
     return intern(value) if isinstance(value, str) and len(value) <= SHARED_STRING_CHARS else value
 
 
+def one_or_any(one: str | None, any_of: Sequence[str] | None) -> list[str] | None:
+    """A column's allowed values from a one-value and a many-value argument (given both: any of
+    them); None when neither restricts it."""
+    if one is None:
+        return None if any_of is None else list(any_of)
+    return [one, *(any_of or ())]
+
+
 def _decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 

@@ -28,6 +28,7 @@ from indexer.store.rows import (
     PASSAGE_COLUMNS,
     TABLE_COLUMNS,
     document_values,
+    one_or_any,
     passage_from_row,
     passage_values,
     shared,
@@ -51,6 +52,7 @@ VECTORS_FILE = "vectors.faiss"
 EXACT_SEARCH_LIMIT = 50_000
 # Ids bound to one statement at most (SQLite allows 32,766 variables).
 MAX_BOUND_IDS = 10_000
+MAX_BOUND_PAIRS = 4_000  # (document, position) pairs or spans, with their documents
 
 SCHEMA = """
 CREATE TABLE documents (
@@ -305,16 +307,59 @@ class SqliteFaissStore:
     # extracted facts
 
     def figures(
-        self, *, doc_id: str | None = None, passage_ids: Sequence[str] | None = None
+        self,
+        *,
+        doc_id: str | None = None,
+        passage_ids: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
     ) -> list[Figure]:
-        where, params = _where(doc_id=doc_id, passage_id=passage_ids)
+        where, params = _where(doc_id=one_or_any(doc_id, doc_ids), passage_id=passage_ids)
         return self._records("figures", Figure, where, params)
 
-    def figure_contexts(self, *, doc_id: str | None = None) -> list[FigureContext] | None:
+    def figure_contexts(
+        self, *, doc_id: str | None = None, doc_ids: Sequence[str] | None = None
+    ) -> list[FigureContext] | None:
         if not self._has_contexts:
             return None
-        where, params = _where(doc_id=doc_id)
+        where, params = _where(doc_id=one_or_any(doc_id, doc_ids))
         return self._records("figure_contexts", FigureContext, where, params)
+
+    def figure_contexts_at(
+        self, positions: Sequence[tuple[str, int]]
+    ) -> list[FigureContext] | None:
+        if not self._has_contexts:
+            return None
+        found = []
+        for first in range(0, len(positions), MAX_BOUND_PAIRS):
+            chunk = positions[first : first + MAX_BOUND_PAIRS]
+            where, params = _where(doc_id=sorted({doc_id for doc_id, _ in chunk}))
+            numbered = (
+                "(SELECT *, rowid AS stored, row_number() OVER (PARTITION BY doc_id ORDER BY "
+                f"start, rowid) - 1 AS position FROM figure_contexts{where})"
+            )
+            pairs = ", ".join("(?, ?)" for _ in chunk)
+            found += self._records(
+                numbered,
+                FigureContext,
+                f" WHERE (doc_id, position) IN (VALUES {pairs})",
+                [*params, *(value for pair in chunk for value in pair)],
+                order="doc_id, start, stored",
+            )
+        return found
+
+    def figures_at(self, spans: Sequence[tuple[str, int, int]]) -> list[Figure]:
+        found = []
+        for first in range(0, len(spans), MAX_BOUND_PAIRS):
+            chunk = spans[first : first + MAX_BOUND_PAIRS]
+            where, params = _where(doc_id=sorted({doc_id for doc_id, _, _ in chunk}))
+            triples = ", ".join("(?, ?, ?)" for _ in chunk)
+            found += self._records(
+                "figures",
+                Figure,
+                f'{where} AND (doc_id, start, "end") IN (VALUES {triples})',
+                [*params, *(value for span in chunk for value in span)],
+            )
+        return found
 
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:
         where, params = _where(doc_id=doc_id, code=[code] if code else None)
@@ -330,12 +375,19 @@ class SqliteFaissStore:
             ).fetchall()
         return [table_from_row(row) for row in rows]
 
-    def _records(self, table: str, record_type: type, where: str, params: list[object]) -> list:
+    def _records(
+        self,
+        table: str,
+        record_type: type,
+        where: str,
+        params: list[object],
+        order: str = "doc_id, start, rowid",
+    ) -> list:
         names = [f.name for f in fields(record_type)]
         columns = ", ".join(f'"{n}"' for n in names)
         with self._cursor() as cursor:
             rows = cursor.execute(
-                f"SELECT {columns} FROM {table}{where} ORDER BY doc_id, start, rowid", params
+                f"SELECT {columns} FROM {table}{where} ORDER BY {order}", params
             ).fetchall()
         # SQLite has no boolean type: flags come back as 0/1 and are turned back into bools.
         flags = [f.name for f in fields(record_type) if f.type in ("bool", bool)]

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 
 from indexer.abbreviations import expand_shorthand
 from indexer.deadline import check_deadline
-from indexer.figure_records import FigureRecord, assemble_records, build_records
 from indexer.glossary import is_english
 from indexer.models import Document, Figure, Hit, Passage
 from indexer.query import AnalyzedQuery
@@ -28,6 +27,7 @@ from service.qa.intent import Intent, asks_for_entity, detect_intent, document_c
 from service.qa.listing import inline_items, list_items
 from service.qa.place_history import with_place_history
 from service.qa.quotes import best_sentence
+from service.qa.record_shelf import RecordShelf
 from service.qa.references import ReferenceAnswers
 
 RETRIEVED = 10
@@ -86,7 +86,7 @@ class Answerer:
         self.speller = Speller(
             p.text for doc_id in self.documents for p in store.passages_of(doc_id)
         )
-        self.records = _figure_records(store, self.documents)
+        self.records = RecordShelf(store, self.documents)
         self.ranker = FigureRanker(self.records, model)
         self.figure_answers = FigureAnswerer(self.ranker, self.records)
         self.references = ReferenceAnswers(store, self.documents)
@@ -355,17 +355,6 @@ class Answerer:
             kept.append(citation)
             out.append(citation)
         return tuple(out)
-
-
-def _figure_records(store: IndexStore, documents: dict[str, Document]) -> list[FigureRecord]:
-    """Every figure with its stored context, holding only the passages that hold figures."""
-    figures = store.figures()
-    contexts = store.figure_contexts()
-    if contexts is None:  # a build made before contexts were stored, while it is re-indexed
-        passages = [p for doc_id in documents for p in store.passages_of(doc_id)]
-        return build_records(documents.values(), passages, figures)
-    holding = store.passages(list(dict.fromkeys(c.passage_id for c in contexts)))
-    return assemble_records(documents.values(), holding, figures, contexts)
 
 
 def _inherited_intent(question: str, history: Sequence[Turn]) -> Intent | None:

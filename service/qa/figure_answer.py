@@ -17,6 +17,7 @@ from service.qa.figure_question import Extreme, FigureQuestion, wanted_in
 from service.qa.figure_ranker import FigureRanker
 from service.qa.intent import Intent
 from service.qa.quotes import sentence_around
+from service.qa.record_shelf import RecordShelf
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,9 @@ class FigureFinding:
 
 
 class FigureAnswerer:
-    def __init__(self, ranker: FigureRanker, records: Sequence[FigureRecord]) -> None:
+    def __init__(self, ranker: FigureRanker, records: RecordShelf) -> None:
         self.ranker = ranker
-        self._by_document: dict[str, list[FigureRecord]] = {}
-        for record in records:
-            self._by_document.setdefault(record.document.doc_id, []).append(record)
+        self._records = records
 
     def find(
         self,
@@ -109,9 +108,9 @@ class FigureAnswerer:
         line = line_span(text, record.figure.start)
         indicator = fold(record.indicator)
         candidates = []
-        for other in self._by_document.get(record.document.doc_id, []):
+        for other in self._records.of_document(record.document.doc_id):
             figure = other.figure
-            if other is record or figure.kind != kind:
+            if figure == record.figure or figure.kind != kind:
                 continue
             if record.figure.year and figure.year and figure.year != record.figure.year:
                 continue
@@ -127,7 +126,7 @@ class FigureAnswerer:
         (y), …"), of which the ranker found one."""
         side = [
             r
-            for r in self._by_document.get(record.document.doc_id, [record])
+            for r in self._records.of_document(record.document.doc_id) or [record]
             if r.line == record.line
             and r.figure.unit == record.figure.unit
             and r.figure.kind == record.figure.kind

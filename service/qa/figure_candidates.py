@@ -41,37 +41,34 @@ class Facets:
 class CandidateIndex:
     """Record numbers by syllable key and by facet, for records given once, in order."""
 
-    def __init__(self, records: Sequence[FigureRecord], keys: Iterable[frozenset[str]]) -> None:
-        self.size = len(records)
+    def __init__(self, keyed: Iterable[tuple[FigureRecord, frozenset[str]]]) -> None:
+        """`keyed`: every record, in number order, with its syllable keys; walked once."""
         postings: dict[str, list[int]] = {}
-        for number, record_keys in enumerate(keys):
-            for key in record_keys:
-                postings.setdefault(key, []).append(number)
-        self._postings = _arrays(postings)
         document_numbers: dict[str, int] = {}
-        self._documents = []
-        documents = np.empty(len(records), dtype=np.int32)
-        years = np.full(len(records), -1, dtype=np.int32)
+        self._documents: list[_DocumentFacets] = []
+        documents: list[int] = []
+        years: list[int] = []
         scopes: dict[str, list[int]] = {}
         by_passage: dict[str, list[int]] = {}
-        for number, record in enumerate(records):
+        for number, (record, keys) in enumerate(keyed):
+            for key in keys:
+                postings.setdefault(key, []).append(number)
             doc_id = record.document.doc_id
             if doc_id not in document_numbers:
                 document_numbers[doc_id] = len(self._documents)
                 self._documents.append(_DocumentFacets.of(record))
-            documents[number] = document_numbers[doc_id]
-            if record.figure.year is not None:
-                years[number] = record.figure.year
+            documents.append(document_numbers[doc_id])
+            years.append(-1 if record.figure.year is None else record.figure.year)
             scope = fold(record.figure.scope or "")
             if scope:
                 scopes.setdefault(scope, []).append(number)
             by_passage.setdefault(record.passage.passage_id, []).append(number)
-        self._document_of = documents
-        self._years = years
-        self._scopes = {scope: np.asarray(found, dtype=np.int32) for scope, found in scopes.items()}
-        self._by_passage = {
-            pid: np.asarray(found, dtype=np.int32) for pid, found in by_passage.items()
-        }
+        self.size = len(documents)
+        self._postings = _arrays(postings)
+        self._document_of = np.asarray(documents, dtype=np.int32)
+        self._years = np.asarray(years, dtype=np.int32)
+        self._scopes = _arrays(scopes)
+        self._by_passage = _arrays(by_passage)
 
     def frequency(self, key: str) -> int:
         """How many records hold the key in any field."""

