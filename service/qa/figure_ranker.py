@@ -226,7 +226,7 @@ class FigureRanker:
         excluded: RankedRecord | None = None
         kept: list[RankedRecord] = []
         numbers = self._numbers(question, terms, hits, doc_ids, asked_elsewhere, keep_excluded)
-        self._records.prefetch(numbers)  # their documents' records, read in one round
+        self._records.prefetch(numbers)  # the ones not held, read in one round
         for number in numbers:
             item = self._indexed(int(number))
             record = item.record

@@ -28,9 +28,9 @@ class CountingStore:
         self.figure_reads: list[tuple[str, ...]] = []  # documents read whole
         self.position_reads: list[list[tuple[str, int]]] = []  # records read by position
 
-    def figures(self, **conditions):
+    def figure_contexts(self, **conditions):
         self.figure_reads.append(tuple(conditions.get("doc_ids") or ()))
-        return self._store.figures(**conditions)
+        return self._store.figure_contexts(**conditions)
 
     def figure_contexts_at(self, positions):
         self.position_reads.append(sorted(positions))
