@@ -85,6 +85,16 @@ class IndexStore(Protocol):
     def figures_at(self, spans: Sequence[tuple[str, int, int]]) -> list[Figure]:
         """The figures at these (document, start, end) spans, in document order."""
 
+    def figure_index_counts(self, field: str) -> dict[str, int] | None:
+        """How many records each key of one field of the figure candidate index holds
+        (indexer/figure_index.py); None from a build made before the index was stored."""
+
+    def figure_index_rows(
+        self, field: str, keys: Sequence[str] | None = None
+    ) -> dict[str, bytes] | None:
+        """The record numbers (int32 arrays) of these keys of one field, or of every key; keys
+        the field lacks are left out; None from a build made before the index was stored."""
+
     def references(
         self, *, doc_id: str | None = None, code: str | None = None
     ) -> list[Reference]: ...

@@ -25,6 +25,7 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from indexer.figure_index import FigureIndexBuilder
 from indexer.manifest import IndexCorruptError, IndexMissingError, Manifest
 from indexer.models import Document, Figure, FigureContext, Passage, Reference, Table
 from indexer.store.base import LexicalQuery, OpenIndex
@@ -253,6 +254,7 @@ class PostgresWriter:
         # the tantivy candidates, written as passages come (postgres_tantivy.py)
         self._scratch = Path(tempfile.mkdtemp(prefix=f"healthqa-{build_id}-"))
         self._lexical = LexicalIndexWriter(self._scratch / "lexical")
+        self._figure_index = FigureIndexBuilder()
 
     def add_document(
         self,
@@ -277,6 +279,7 @@ class PostgresWriter:
                 rows.append((len(rows) + 1, *(getattr(record, f.name) for f in fields(record))))
         for table in tables:
             self._tables.append((len(self._tables) + 1, *table_values(table)))
+        self._figure_index.add(document, passages, figures, contexts)
 
     def add_names(self, forms: dict[str, tuple[str, int]]) -> None:
         self._names.extend((folded, form, count) for folded, (form, count) in forms.items())
@@ -309,6 +312,11 @@ class PostgresWriter:
                 )
                 for table, rows in self._records.items():
                     self._copy(connection, sql.SQL("{}.{}").format(s, sql.Identifier(table)), rows)
+                self._copy(
+                    connection,
+                    sql.SQL("{}.figure_index").format(s),
+                    ((r.field, r.key, r.count, r.numbers) for r in self._figure_index.rows()),
+                )
                 self._lexical.finish()
                 store_files(connection, self.build_id, self._lexical.folder)
                 for statement in build_indexes(self.build_id):
@@ -660,6 +668,27 @@ class PostgresStore:
             source=numbered,
             extra=(wanted, [doc_ids, [d for d, _ in positions], [n for _, n in positions]]),
         )
+
+    def figure_index_counts(self, field: str) -> dict[str, int] | None:
+        if not self._has_table("figure_index"):
+            return None
+        statement = sql.SQL("SELECT key, count FROM {} WHERE field = %s")
+        return dict(self._rows(statement.format(self._table("figure_index")), (field,)))
+
+    def figure_index_rows(
+        self, field: str, keys: Sequence[str] | None = None
+    ) -> dict[str, bytes] | None:
+        if not self._has_table("figure_index"):
+            return None
+        statement = sql.SQL("SELECT key, numbers FROM {} WHERE field = %s").format(
+            self._table("figure_index")
+        )
+        if keys is None:
+            rows = self._rows(statement, (field,))
+        else:
+            wanted = sql.SQL("{} AND key = ANY(%s)").format(statement)
+            rows = self._rows(wanted, (field, list(dict.fromkeys(keys))))
+        return {key: bytes(numbers) for key, numbers in rows}
 
     def figures_at(self, spans: Sequence[tuple[str, int, int]]) -> list[Figure]:
         if not spans:

@@ -161,6 +161,13 @@ def build_tables(schema: str, dimension: int) -> list[sql.Composed]:
                 s, sql.Identifier(table), columns
             )
         )
+    # the figure records' candidate index (indexer/figure_index.py); numbers: int32 arrays
+    statements.append(
+        sql.SQL(
+            "CREATE TABLE {}.figure_index (field text NOT NULL, key text NOT NULL, "
+            "count integer NOT NULL, numbers bytea NOT NULL)"
+        ).format(s)
+    )
     statements.append(files_table(schema))  # the tantivy candidates (postgres_tantivy.py)
     return statements
 
@@ -178,6 +185,7 @@ def build_indexes(schema: str) -> list[sql.Composed]:
         sql.SQL("CREATE INDEX ON {}.figures (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.figures (passage_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.figure_contexts (doc_id)").format(s),
+        sql.SQL("CREATE UNIQUE INDEX ON {}.figure_index (field, key)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (doc_id)").format(s),
         sql.SQL("CREATE INDEX ON {}.refs (code)").format(s),
         sql.SQL('CREATE INDEX ON {}."tables" (doc_id, start)').format(s),

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.figure_index import FigureIndexBuilder
 from indexer.manifest import sha256_file
 from indexer.models import Document, Figure, FigureContext, Passage, Reference, Table
 from indexer.store.base import LexicalQuery
@@ -74,6 +75,10 @@ CREATE TABLE "tables" (
     headers TEXT NOT NULL, column_kinds TEXT NOT NULL, "rows" TEXT NOT NULL
 );
 CREATE INDEX tables_doc ON "tables"(doc_id, start);
+CREATE TABLE figure_index (
+    field TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL, numbers BLOB NOT NULL,
+    PRIMARY KEY (field, key)
+);
 """
 
 
@@ -96,6 +101,7 @@ class SqliteFaissWriter:
             + _record_table("refs", Reference)
         )
         self._next_rowid = 1
+        self._figure_index = FigureIndexBuilder()
 
     def add_document(
         self,
@@ -121,6 +127,7 @@ class SqliteFaissWriter:
             )
         self._insert_records("figures", Figure, figures)
         self._insert_records("figure_contexts", FigureContext, contexts)
+        self._figure_index.add(document, passages, figures, contexts)
         self._insert_records("refs", Reference, references)
         self._db.executemany(
             f'INSERT INTO "tables" ({TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -156,6 +163,10 @@ class SqliteFaissWriter:
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         faiss.write_index(index, str(self.directory / VECTORS_FILE))
+        self._db.executemany(
+            "INSERT INTO figure_index VALUES (?, ?, ?, ?)",
+            ((r.field, r.key, r.count, r.numbers) for r in self._figure_index.rows()),
+        )
         self._db.commit()
         # the lexical candidates of a large corpus (tantivy_lexical.py), from the text FTS5 holds
         write_lexical_index(
@@ -195,6 +206,7 @@ class SqliteFaissStore:
         # service indexes the corpus again
         self._has_tables = self._has_table("tables")
         self._has_contexts = self._has_table("figure_contexts")
+        self._has_figure_index = self._has_table("figure_index")
 
     def _has_table(self, name: str) -> bool:
         found = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
@@ -359,6 +371,32 @@ class SqliteFaissStore:
                 f'{where} AND (doc_id, start, "end") IN (VALUES {triples})',
                 [*params, *(value for span in chunk for value in span)],
             )
+        return found
+
+    def figure_index_counts(self, field: str) -> dict[str, int] | None:
+        if not self._has_figure_index:
+            return None
+        with self._cursor() as cursor:
+            statement = "SELECT key, count FROM figure_index WHERE field = ?"
+            return dict(cursor.execute(statement, (field,)).fetchall())
+
+    def figure_index_rows(
+        self, field: str, keys: Sequence[str] | None = None
+    ) -> dict[str, bytes] | None:
+        if not self._has_figure_index:
+            return None
+        statement = "SELECT key, numbers FROM figure_index WHERE field = ?"
+        if keys is None:
+            with self._cursor() as cursor:
+                return dict(cursor.execute(statement, (field,)).fetchall())
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, bytes] = {}
+        for first in range(0, len(wanted), MAX_BOUND_IDS):
+            chunk = wanted[first : first + MAX_BOUND_IDS]
+            marks = ", ".join("?" for _ in chunk)
+            with self._cursor() as cursor:
+                rows = cursor.execute(f"{statement} AND key IN ({marks})", (field, *chunk))
+                found.update(rows.fetchall())
         return found
 
     def references(self, *, doc_id: str | None = None, code: str | None = None) -> list[Reference]:

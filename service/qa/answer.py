@@ -19,6 +19,7 @@ from indexer.spelling import Speller
 from indexer.store.base import IndexStore, SearchFilters
 from service.qa import wording
 from service.qa.figure_answer import FigureAnswerer, FigureFinding
+from service.qa.figure_candidates import CandidateIndex
 from service.qa.figure_question import analyze_figure_question
 from service.qa.figure_ranker import FigureRanker, RankerModel, Ranking
 from service.qa.followup import ResolvedQuestion, Turn, resolve_follow_up
@@ -87,7 +88,9 @@ class Answerer:
             p.text for doc_id in self.documents for p in store.passages_of(doc_id)
         )
         self.records = RecordShelf(store, self.documents)
-        self.ranker = FigureRanker(self.records, model)
+        self.ranker = FigureRanker(
+            self.records, model, CandidateIndex.of_store(store, self.documents)
+        )
         self.figure_answers = FigureAnswerer(self.ranker, self.records)
         self.references = ReferenceAnswers(store, self.documents)
         self.identities = IdentityAnswers(self.references)

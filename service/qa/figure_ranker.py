@@ -17,7 +17,7 @@ from sys import intern
 
 import numpy as np
 
-from indexer.abbreviations import expansions
+from indexer.figure_keys import FIELDS, expanded, field_texts, record_keys, syllable_keys
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
@@ -54,9 +54,9 @@ FEATURES = (
     "qualifiers",
     "label_precision",
 )
-FIELDS = ("indicator", "local", "line", "context")
 ALL = "all"  # every field together
 OWN = "own"  # the figure's indicator and its own clause
+PARTS = {OWN: ("indicator", "local"), ALL: FIELDS}
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
 MAX_OUT_OF_SCOPE_LEAD = 10.0
 CALIBRATION_INPUTS = 5  # see calibration_inputs
@@ -158,7 +158,8 @@ class _Indexed:
     record: FigureRecord
     raw: dict[str, set[str]]  # field → syllables as written
     folded: dict[str, set[str]]  # field → accent-folded syllables
-    pairs: set[str]  # adjacent syllables over every field, raw and folded
+    # field → adjacent syllables, raw and folded (OWN and ALL are looked up in their fields)
+    pairs: dict[str, set[str]]
     places: set[str]  # folded places the record is about
     district_level: bool
     measure: Measure | None  # from the unit, else from the label's own words
@@ -171,10 +172,19 @@ class _Indexed:
 
 
 class FigureRanker:
-    def __init__(self, records: RecordShelf, model: RankerModel | None = None) -> None:
+    def __init__(
+        self,
+        records: RecordShelf,
+        model: RankerModel | None = None,
+        candidates: CandidateIndex | None = None,
+    ) -> None:
+        """`candidates`: the build's stored candidate index, numbered as `records` are; without
+        it, one is built by walking every record."""
         self.model = model or load_model()
         self._records = records
-        self._candidates = CandidateIndex((r, _keys(r)) for r in records)
+        if candidates is None:
+            candidates = CandidateIndex.of_records((r, record_keys(r)) for r in records)
+        self._candidates = candidates
         self._count = max(len(records), 1)
         weights = sorted(self.idf(key) for key in self._candidates.keys())
         self._typical_idf = weights[len(weights) // 2] if weights else 1.0
@@ -286,7 +296,7 @@ class FigureRanker:
         else:  # no syllable of the question: nothing is covered anywhere
             coverage = dict.fromkeys((*FIELDS, OWN, ALL), (0.0, 0.0, 0.0))
         overall = coverage[ALL]
-        pairs = [1 for tone, folded in keys.pairs if tone in item.pairs or folded in item.pairs]
+        pairs = [1 for tone, folded in keys.pairs if _paired(item, ALL, tone, folded)]
         pair_share = len(pairs) / len(keys.pairs) if keys.pairs else 0.0
         hit_score, hit_rank = retrieval.get(item.record.passage.passage_id, (0.0, 0))
         figure = item.record.figure
@@ -348,20 +358,14 @@ class FigureRanker:
         """Per field: (IDF-weighted share of the terms the field expresses, the least expressed
         of the terms that weigh at least the average, how well the rarest term is expressed). A
         multi-syllable term counts half by its syllables, half by keeping them side by side
-        ("điều dưỡng" is not "bồi dưỡng") anywhere in the record."""
+        ("điều dưỡng" is not "bồi dưỡng") in that field."""
         fields = (*FIELDS, OWN, ALL)
         per_term: dict[str, list[tuple[float, float]]] = {f: [] for f in fields}
         for term in terms:
-            adjacency = [
-                sum(1 for pair in a.adjacent if pair in item.pairs) / len(a.adjacent)
-                if a.adjacent
-                else None
-                for a in term.alternatives
-            ]
             for field in fields:
                 raw, folded = item.raw[field], item.folded[field]
                 best = weight = 0.0
-                for alternative, kept in zip(term.alternatives, adjacency, strict=True):
+                for alternative in term.alternatives:
                     share = (
                         sum(
                             w
@@ -370,8 +374,9 @@ class FigureRanker:
                         )
                         / alternative.total
                     )
-                    if kept is not None:
-                        share = (share + kept) / 2
+                    if alternative.adjacent:
+                        kept = sum(1 for pair in alternative.adjacent if _paired(item, field, pair))
+                        share = (share + kept / len(alternative.adjacent)) / 2
                     if share > best or (share == best and alternative.heaviest > weight):
                         best, weight = share, alternative.heaviest
                 per_term[field].append((weight * term.weight, best))
@@ -440,58 +445,26 @@ def _tone(pair: str) -> str:
     return " ".join(canonical_tone(s) for s in pair.split())
 
 
-def _texts(record: FigureRecord) -> dict[str, str]:
-    return {
-        field: _expanded(text)
-        for field, text in (
-            ("indicator", record.indicator),
-            ("local", record.local),
-            ("line", record.line),
-            ("context", record.context),
-        )
-    }
-
-
-@lru_cache(maxsize=1 << 14)
-def _expanded(text: str) -> str:
-    # an abbreviation counts as its long form in the field that writes it ("TYT có YS" is
-    # "trạm y tế có y sĩ" in the indicator, not only somewhere in the record); records of one
-    # passage share their line and context, so each is expanded once
-    return " ".join((text, *expansions(text)))
-
-
-@lru_cache(maxsize=1 << 17)
-def _keyed(syllable: str) -> tuple[str, str]:
-    """A syllable's keys, tone-normalised and folded; interned, so that records share one string
-    per syllable instead of each holding copies."""
-    tone = intern(canonical_tone(syllable))
-    return tone, intern(fold(tone))
-
-
-def _keys(record: FigureRecord) -> frozenset[str]:
-    """Every syllable key of the record, as written and folded: what IDF and candidates count."""
-    return frozenset(
-        key for text in _texts(record).values() for s in syllables(text) for key in _keyed(s)
-    )
-
-
 def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:
     return Facets(_folded_places(question.scope.places), frozenset(question.scope.years), doc_ids)
 
 
 def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
-    texts = _texts(record)
-    sequences = {field: [_keyed(s) for s in syllables(text)] for field, text in texts.items()}
+    texts = field_texts(record)
+    sequences = {
+        field: [syllable_keys(s) for s in syllables(text)] for field, text in texts.items()
+    }
     raw = {field: {tone for tone, _ in sequence} for field, sequence in sequences.items()}
     folded = {field: {key for _, key in sequence} for field, sequence in sequences.items()}
     for keys in (raw, folded):
         keys[OWN] = keys["indicator"] | keys["local"]
         keys[ALL] = set().union(*(keys[f] for f in FIELDS))
-    pairs: set[str] = set()
-    for sequence in sequences.values():
+    pairs: dict[str, set[str]] = {}
+    for field, sequence in sequences.items():
+        pairs[field] = set()
         for (tone_a, folded_a), (tone_b, folded_b) in zip(sequence, sequence[1:], strict=False):
-            pairs.add(intern(f"{tone_a} {tone_b}"))
-            pairs.add(intern(f"{folded_a} {folded_b}"))  # fold() maps letter by letter
+            pairs[field].add(intern(f"{tone_a} {tone_b}"))
+            pairs[field].add(intern(f"{folded_a} {folded_b}"))  # fold() maps letter by letter
     attributes = record.document.attributes
     places = {fold(p) for p in (attributes.province, attributes.district) if p}
     own = f"{record.indicator} {record.local}"
@@ -513,10 +486,18 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         tuple(
             (key, idf(key))
             for key in dict.fromkeys(
-                _keyed(s)[1] for s in syllables(_expanded(record.figure.label or record.indicator))
+                syllable_keys(s)[1]
+                for s in syllables(expanded(record.figure.label or record.indicator))
             )
         ),
     )
+
+
+def _paired(item: _Indexed, field: str, *pairs: str) -> bool:
+    """Whether the field (or any field OWN or ALL stand for) writes any of these word pairs:
+    the union sets are not kept, they would double what a scored record holds."""
+    fields = PARTS.get(field, (field,))
+    return any(pair in item.pairs[f] for f in fields for pair in pairs)
 
 
 def _in_scope(item: _Indexed, question: FigureQuestion) -> bool:

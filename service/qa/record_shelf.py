@@ -1,9 +1,11 @@
 """A corpus's figure records as a service process reads them: from the store when a question needs
 them, through a cache bounded in records, never held whole for a large corpus.
 
-Records are numbered in the order of the documents handed in, then in their document's order of
-stored contexts: the numbering the ranker's candidate index keeps. The first walk over every
-record (building that index) fixes it. A corpus whose records fit the cache (a province's: the
+Records are numbered in the order the build added their documents, then in their document's
+order of stored contexts: the numbering of the candidate index stored with the build
+(indexer/figure_index.py). A build made before that index was stored numbers them in the order
+of the documents handed in, fixed by the first walk over every record (which builds the
+ranker's candidate index then). A corpus whose records fit the cache (a province's: the
 seeds hold 471) is read once and kept; a national one is read per question, only the records the
 question's candidates are, by their (document, position), in one round of three statements.
 """
@@ -17,8 +19,9 @@ from itertools import islice
 
 import numpy as np
 
+from indexer.figure_index import DOCUMENT, document_layout
 from indexer.figure_records import FigureRecord, assemble_records, build_records
-from indexer.models import Document
+from indexer.models import Document, FigureContext
 from indexer.store.base import IndexStore
 
 # The records kept read between questions (a national corpus holds 10⁵–10⁶).
@@ -44,10 +47,17 @@ class RecordShelf(Sequence[FigureRecord]):
         self._limit = CACHED_RECORDS if cached_records is None else cached_records
         self._cache: OrderedDict[int, FigureRecord] = OrderedDict()
         self._lock = threading.Lock()  # requests share the shelf across threads
-        self._doc_ids = list(documents)
-        self._position = {doc_id: n for n, doc_id in enumerate(self._doc_ids)}
-        # where each document's records start, known once the shelf has been walked whole
+        # where each document's records start: the build's numbering where it stored one
+        # (indexer/figure_index.py), else known once the shelf has been walked whole
         self._known_starts: np.ndarray | None = None
+        self._doc_ids = list(documents)
+        stored = store.figure_index_rows(DOCUMENT)
+        if stored is not None:
+            layout = document_layout(stored)
+            self._doc_ids = [*layout, *(d for d in documents if d not in layout)]
+            counts = [layout[d].count if d in layout else 0 for d in self._doc_ids]
+            self._known_starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        self._position = {doc_id: n for n, doc_id in enumerate(self._doc_ids)}
         # documents read whole, never record by record: a record's number there is not its
         # context's position (a build without stored contexts, or a context left without its
         # figure or passage)
@@ -156,14 +166,18 @@ class RecordShelf(Sequence[FigureRecord]):
                 for n in wanted
             ]
             records: dict[str, list[FigureRecord]] = {d: [] for d in placed}
-            for record in self._assemble(list(placed), self._store.figure_contexts_at(positions)):
+            # placed documents have stored contexts (those without are read whole)
+            contexts = self._store.figure_contexts_at(positions) or []
+            for record in self._assemble(list(placed), contexts):
                 records[record.document.doc_id].append(record)
             for doc_id, wanted in placed.items():
                 found.update(zip(wanted, records[doc_id], strict=True))
         return found
 
-    def _assemble(self, doc_ids: Sequence[str], contexts) -> list[FigureRecord]:  # noqa: ANN001
-        """The records of these contexts (a list of FigureContext from the store)."""
+    def _assemble(
+        self, doc_ids: Sequence[str], contexts: Sequence[FigureContext]
+    ) -> list[FigureRecord]:
+        """The records of these contexts, read from the store."""
         figures = self._store.figures_at([(c.doc_id, c.start, c.end) for c in contexts])
         holding = self._store.passages(list(dict.fromkeys(c.passage_id for c in contexts)))
         documents = [self._documents[d] for d in doc_ids]

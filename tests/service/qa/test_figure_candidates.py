@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from indexer.figure_keys import record_keys
 from indexer.scope import QueryScope
 from service.qa import figure_candidates
-from service.qa.figure_candidates import Facets
+from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_ranker import _folded_places, _in_scope, _index
 
 QUESTIONS = [
@@ -91,3 +92,27 @@ def test_scoring_only_the_candidates_gives_the_seeds_the_same_answer(
     candidates = seed_engine.answerer.rank_figures(question, limit=3)
     assert [r.record for r in candidates.records] == [r.record for r in full.records]
     assert candidates.confidence == pytest.approx(full.confidence)
+
+
+def test_the_stored_candidate_index_holds_what_walking_every_record_finds(
+    seed_engine, ranker, large_corpus
+):
+    """The build stores the index a process used to build at start by reading every record:
+    same keys and counts, same candidates, same facets."""
+    answerer = seed_engine.answerer
+    stored = CandidateIndex.of_store(answerer.store, answerer.documents)
+    walked = CandidateIndex.of_records((r, record_keys(r)) for r in ranker._records)
+    assert stored is not None
+    assert stored.size == walked.size == len(ranker._records)
+    assert dict(stored._counts) == dict(walked._counts)
+    assert stored._years.tolist() == walked._years.tolist()
+    assert stored._document_of.tolist() == walked._document_of.tolist()
+    passages = [ranker._records[n].passage.passage_id for n in range(0, stored.size, 50)]
+    for places, years in [((), ()), (("long an",), (2025,)), (("hau giang",), (2023,))]:
+        facets = Facets(frozenset(places), frozenset(years))
+        keys = [("giường", 3.0), ("bệnh", 1.0), ("ty", 0.5), ("not-a-key", 9.0)]
+        assert (
+            stored.candidates(keys, facets, passages).tolist()
+            == walked.candidates(keys, facets, passages).tolist()
+        )
+        assert stored._in_scope(facets).tolist() == walked._in_scope(facets).tolist()

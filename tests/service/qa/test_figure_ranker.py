@@ -26,7 +26,23 @@ class Indexed:
 
     raw: dict = field(default_factory=lambda: dict.fromkeys(FIELDS_READ, {"a"}))
     folded: dict = field(default_factory=lambda: dict.fromkeys(FIELDS_READ, {"a"}))
-    pairs: set = field(default_factory=set)
+    pairs: dict = field(default_factory=lambda: dict.fromkeys(FIELDS, set()))
+
+
+def test_a_phrase_kept_whole_in_one_field_gives_no_credit_to_a_field_without_its_words():
+    # "tử vong mẹ" written in the line (a neighbouring clause) says nothing of an indicator
+    # about children: word order counts in the field that keeps it
+    phrase = _Alternative.of(tuple((key, True, 1.0) for key in ("tử", "vong", "mẹ")))
+    words = {"tử", "vong", "mẹ"}
+    kept = {"tử vong", "vong mẹ"}
+    item = Indexed(
+        raw={f: (words if f in ("line", ALL) else {"trẻ", "em"}) for f in FIELDS_READ},
+        folded=dict.fromkeys(FIELDS_READ, set()),
+        pairs={f: (kept if f == "line" else set()) for f in FIELDS},
+    )
+    coverage = FigureRanker._coverages([_Term((phrase,), 1.0)], item)
+    assert coverage["line"][0] == coverage[ALL][0] == 1.0
+    assert coverage["indicator"][0] == coverage["local"][0] == 0.0
 
 
 def test_terms_of_equal_weight_whose_sum_rounds_up_still_have_a_weakest_term():
