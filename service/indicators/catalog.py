@@ -90,6 +90,13 @@ def level_of(place: str, province: str | None, district: str | None) -> Level:
     return "facility"
 
 
+# A corpus with more figure records than this is grouped into indicators only when its indicators
+# are asked for (/indicators), never on the way to an answer: grouping every record of the 100k-
+# passage scale corpus (119k records) took 29 s and 370 MiB, which the first figure answer of
+# every service process would wait for and every process would then hold. Up to it (a
+# province's corpus: the seeds hold 471) answers link their figures' indicators at once.
+GROUPED_WHEN_ANSWERING_UP_TO = 20_000
+
 _catalogs: weakref.WeakKeyDictionary[object, IndicatorCatalog] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -103,3 +110,14 @@ def catalog_for(owner: object, records: Sequence[FigureRecord]) -> IndicatorCata
             found = build_catalog(records)
             _catalogs[owner] = found
         return found
+
+
+def ready_catalog(owner: object, records: Sequence[FigureRecord]) -> IndicatorCatalog | None:
+    """The catalog for an answer's links: the one built, else one built now for a corpus small
+    enough to group on the way (`GROUPED_WHEN_ANSWERING_UP_TO`); None for a large corpus whose
+    indicators nobody has asked for yet."""
+    with _lock:
+        found = _catalogs.get(owner)
+    if found is not None or len(records) > GROUPED_WHEN_ANSWERING_UP_TO:
+        return found
+    return catalog_for(owner, records)

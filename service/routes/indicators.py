@@ -17,7 +17,13 @@ from indexer.admin_history import current_unit
 from service.dependencies import get_engine
 from service.engine import Engine
 from service.errors import ApiError, ErrorCode
-from service.indicators.catalog import LEVELS, IndicatorCatalog, Level, catalog_for
+from service.indicators.catalog import (
+    LEVELS,
+    IndicatorCatalog,
+    Level,
+    catalog_for,
+    ready_catalog,
+)
 from service.indicators.charts import indicator_svg
 from service.indicators.export import to_csv, to_xlsx
 from service.indicators.grouping import Indicator
@@ -106,10 +112,13 @@ def summary(indicator: Indicator, places: set[str], years: set[int]) -> Indicato
 
 def with_indicator_links(response: AskResponse, answer: Answer, engine: Engine) -> AskResponse:
     """Each figure of a figure answer with the page of its indicator ("see this indicator across
-    places and years"); figures come in the answer's order."""
-    if not answer.figures:
+    places and years"); figures come in the answer's order. A large corpus's answers carry no
+    links until its indicators have been asked for (catalog.GROUPED_WHEN_ANSWERING_UP_TO)."""
+    answerer = engine.answerer
+    found = ready_catalog(answerer, answerer.records) if answer.figures else None
+    if found is None:
         return response
-    grouping = catalog(engine).grouping
+    grouping = found.grouping
     linked = []
     for out, answered in zip(response.figures, answer.figures, strict=True):
         figure = answered.figure

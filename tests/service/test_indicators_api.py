@@ -13,6 +13,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from service.indicators import catalog as catalog_module
+
 COVERAGE_QUESTION = "Tỷ lệ bảo hiểm y tế toàn dân năm 2025 của tỉnh Long An là bao nhiêu?"
 # The report's table "Các chỉ tiêu hoạt động của ngành" (seed 004): indicator, KH 2023, TH 2023,
 # and whether the result meets the plan (a "<" plan is a ceiling).
@@ -195,3 +197,20 @@ def test_a_figure_answer_links_to_its_indicator_page(client):
     assert (
         answer["figures"][0]["indicator_url"] == f"/indicators/{coverage(client)['indicator_id']}"
     )
+
+
+class Owner:
+    """An answerer's stand-in: what a catalog is kept for."""
+
+
+def test_a_large_corpus_is_grouped_into_indicators_only_once_they_are_asked_for(
+    seed_engine, monkeypatch
+):
+    records = seed_engine.answerer.records
+    monkeypatch.setattr(catalog_module, "GROUPED_WHEN_ANSWERING_UP_TO", len(records) - 1)
+    owner = Owner()
+    assert catalog_module.ready_catalog(owner, records) is None  # answering does not group
+    built = catalog_module.catalog_for(owner, records)  # /indicators does
+    assert catalog_module.ready_catalog(owner, records) is built
+    monkeypatch.setattr(catalog_module, "GROUPED_WHEN_ANSWERING_UP_TO", len(records))
+    assert catalog_module.ready_catalog(Owner(), records).indicators == built.indicators
