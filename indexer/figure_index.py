@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.figure_keys import record_keys
-from indexer.figure_records import assemble_records
+from indexer.figure_records import FigureRecord, assemble_records
 from indexer.models import Document, Figure, FigureContext, Passage
 from indexer.tokens import fold
 
@@ -82,6 +82,12 @@ class FigureIndexBuilder:
                 f"{document.source}: {len(ordered)} figure contexts make {len(records)} records; "
                 "a context names a figure or passage the document lacks"
             )
+        self.add_records(document.doc_id, records)
+
+    def add_records(self, doc_id: str, records: Sequence[FigureRecord]) -> None:
+        """One document's records, already assembled, numbered after those already added."""
+        if doc_id in self._documents:
+            raise ValueError(f"{doc_id}: its records were added already")
         first = self._size
         for number, record in enumerate(records, start=first):
             for key in record_keys(record):
@@ -92,7 +98,7 @@ class FigureIndexBuilder:
             self._passages.setdefault(record.passage.passage_id, array("i")).append(number)
             self._years.append(NO_YEAR if record.figure.year is None else record.figure.year)
         self._size = first + len(records)
-        self._documents[document.doc_id] = (first, len(records))
+        self._documents[doc_id] = (first, len(records))
 
     def rows(self) -> Iterator[FigureIndexRow]:
         for field, lists in ((TERM, self._terms), (SCOPE, self._scopes), (PASSAGE, self._passages)):
@@ -101,6 +107,13 @@ class FigureIndexBuilder:
         for doc_id, (first, count) in self._documents.items():
             yield FigureIndexRow(DOCUMENT, doc_id, _bytes(array("i", (first, count))))
         yield FigureIndexRow(YEAR, "", _bytes(self._years))
+
+    def table(self) -> dict[str, dict[str, bytes]]:
+        """The rows as {field: {key: numbers}}, as a store would read them back."""
+        table: dict[str, dict[str, bytes]] = {}
+        for row in self.rows():
+            table.setdefault(row.field, {})[row.key] = row.numbers
+        return table
 
 
 def _bytes(numbers: array[int]) -> bytes:

@@ -89,7 +89,7 @@ class Answerer:
         )
         self.records = RecordShelf(store, self.documents)
         self.ranker = FigureRanker(
-            self.records, model, CandidateIndex.of_store(store, self.documents)
+            self.records, model, CandidateIndex.of_store(store, self.documents, self.records.layout)
         )
         self.figure_answers = FigureAnswerer(self.ranker, self.records)
         self.references = ReferenceAnswers(store, self.documents)

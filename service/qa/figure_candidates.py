@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
 
 import numpy as np
 
 from indexer.figure_index import (
     DOCUMENT,
-    NO_YEAR,
     PASSAGE,
     SCOPE,
     TERM,
     YEAR,
+    DocumentRecords,
+    FigureIndexBuilder,
     decoded,
     document_layout,
 )
@@ -54,6 +56,8 @@ class Facets:
 
 
 Postings = Callable[[Sequence[str]], Mapping[str, np.ndarray]]
+# (field, keys or None for all) → {key: stored numbers}, None where no index was stored
+Rows = Callable[[str, Sequence[str] | None], Mapping[str, bytes] | None]
 
 
 class CandidateIndex:
@@ -83,62 +87,68 @@ class CandidateIndex:
         self.size = len(document_of)
 
     @classmethod
-    def of_records(cls, keyed: Iterable[tuple[FigureRecord, frozenset[str]]]) -> CandidateIndex:
-        """`keyed`: every record, in number order, with its syllable keys; walked once."""
-        postings: dict[str, list[int]] = {}
-        document_numbers: dict[str, int] = {}
-        facets: list[_DocumentFacets] = []
-        documents: list[int] = []
-        years: list[int] = []
-        scopes: dict[str, list[int]] = {}
-        by_passage: dict[str, list[int]] = {}
-        for number, (record, keys) in enumerate(keyed):
-            for key in keys:
-                postings.setdefault(key, []).append(number)
-            doc_id = record.document.doc_id
-            if doc_id not in document_numbers:
-                document_numbers[doc_id] = len(facets)
-                facets.append(_DocumentFacets.of(record.document))
-            documents.append(document_numbers[doc_id])
-            years.append(NO_YEAR if record.figure.year is None else record.figure.year)
-            scope = fold(record.figure.scope or "")
-            if scope:
-                scopes.setdefault(scope, []).append(number)
-            by_passage.setdefault(record.passage.passage_id, []).append(number)
-        held = _arrays(postings)
-        in_passages = _arrays(by_passage)
-        return cls(
-            counts={key: len(found) for key, found in held.items()},
-            postings=partial(_looked_up, held),
-            by_passage=partial(_looked_up, in_passages),
-            documents=facets,
-            document_of=np.asarray(documents, dtype=np.int32),
-            years=np.asarray(years, dtype=np.int32),
-            scopes=_arrays(scopes),
+    def of_records(cls, records: Iterable[FigureRecord]) -> CandidateIndex:
+        """Built by walking every record once, in number order (a document's records together):
+        for a build made before the index was stored, keyed as the build keys them."""
+        builder = FigureIndexBuilder()
+        documents: dict[str, Document] = {}
+        for doc_id, in_document in groupby(records, key=lambda r: r.document.doc_id):
+            held = list(in_document)
+            documents[doc_id] = held[0].document
+            builder.add_records(doc_id, held)
+        table = builder.table()
+        layout = document_layout(table.get(DOCUMENT, {}))
+        return cls._of_rows(
+            counts={key: len(numbers) // 4 for key, numbers in table.get(TERM, {}).items()},
+            rows=partial(_looked_up, table),
+            layout=layout,
+            documents=documents,
         )
 
     @classmethod
     def of_store(
-        cls, store: IndexStore, documents: Mapping[str, Document]
+        cls,
+        store: IndexStore,
+        documents: Mapping[str, Document],
+        layout: Mapping[str, DocumentRecords] | None = None,
     ) -> CandidateIndex | None:
-        """The build's stored candidate index; None for a build made before it was stored."""
+        """The build's stored candidate index; None for a build made before it was stored.
+        `layout`: the stored document layout where the caller has read it already."""
         counts = store.figure_index_counts(TERM)
-        layout_rows = store.figure_index_rows(DOCUMENT)
-        if counts is None or layout_rows is None:
+        if counts is None:
             return None
-        layout = document_layout(layout_rows)
-        year_rows = store.figure_index_rows(YEAR) or {}
-        scope_rows = store.figure_index_rows(SCOPE) or {}
+        if layout is None:
+            layout_rows = store.figure_index_rows(DOCUMENT)
+            if layout_rows is None:
+                return None
+            layout = document_layout(layout_rows)
+        return cls._of_rows(
+            counts=counts, rows=store.figure_index_rows, layout=layout, documents=documents
+        )
+
+    @classmethod
+    def _of_rows(
+        cls,
+        *,
+        counts: Mapping[str, int],
+        rows: Rows,
+        layout: Mapping[str, DocumentRecords],
+        documents: Mapping[str, Document],
+    ) -> CandidateIndex:
+        """The index over stored rows: key counts, layout, years and places held; term and
+        passage postings read per question."""
+        years = rows(YEAR, None) or {}
+        scopes = rows(SCOPE, None) or {}
         return cls(
             counts=counts,
-            postings=partial(_stored, store, TERM),
-            by_passage=partial(_stored, store, PASSAGE),
+            postings=partial(_decoded_rows, rows, TERM),
+            by_passage=partial(_decoded_rows, rows, PASSAGE),
             documents=[_DocumentFacets.of(documents[doc_id]) for doc_id in layout],
             document_of=np.repeat(
                 np.arange(len(layout), dtype=np.int32), [d.count for d in layout.values()]
             ),
-            years=decoded(year_rows.get("", b"")),
-            scopes={scope: decoded(numbers) for scope, numbers in scope_rows.items()},
+            years=decoded(years.get("", b"")),
+            scopes={scope: decoded(numbers) for scope, numbers in scopes.items()},
         )
 
     def frequency(self, key: str) -> int:
@@ -238,18 +248,16 @@ def _best(shared: np.ndarray, mask: np.ndarray, count: int) -> np.ndarray:
     return numbers[top]
 
 
-def _looked_up(held: Mapping[str, np.ndarray], keys: Sequence[str]) -> dict[str, np.ndarray]:
+def _looked_up(
+    table: Mapping[str, Mapping[str, bytes]], field: str, keys: Sequence[str] | None
+) -> dict[str, bytes]:
+    held = table.get(field, {})
+    if keys is None:
+        return dict(held)
     return {key: held[key] for key in keys if key in held}
 
 
-def _stored(store: IndexStore, field: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+def _decoded_rows(rows: Rows, field: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
     if not keys:
         return {}
-    return {
-        key: decoded(numbers)
-        for key, numbers in (store.figure_index_rows(field, keys) or {}).items()
-    }
-
-
-def _arrays(lists: dict[str, list[int]]) -> dict[str, np.ndarray]:
-    return {key: np.asarray(found, dtype=np.int32) for key, found in lists.items()}
+    return {key: decoded(numbers) for key, numbers in (rows(field, keys) or {}).items()}

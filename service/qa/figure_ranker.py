@@ -17,7 +17,7 @@ from sys import intern
 
 import numpy as np
 
-from indexer.figure_keys import FIELDS, expanded, field_texts, record_keys, syllable_keys
+from indexer.figure_keys import FIELDS, expanded, field_texts, syllable_keys
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
@@ -183,7 +183,7 @@ class FigureRanker:
         self.model = model or load_model()
         self._records = records
         if candidates is None:
-            candidates = CandidateIndex.of_records((r, record_keys(r)) for r in records)
+            candidates = CandidateIndex.of_records(records)
         self._candidates = candidates
         self._count = max(len(records), 1)
         weights = sorted(self.idf(key) for key in self._candidates.keys())

@@ -19,7 +19,7 @@ from itertools import islice
 
 import numpy as np
 
-from indexer.figure_index import DOCUMENT, document_layout
+from indexer.figure_index import DOCUMENT, DocumentRecords, document_layout
 from indexer.figure_records import FigureRecord, assemble_records, build_records
 from indexer.models import Document, FigureContext
 from indexer.store.base import IndexStore
@@ -52,8 +52,10 @@ class RecordShelf(Sequence[FigureRecord]):
         self._known_starts: np.ndarray | None = None
         self._doc_ids = list(documents)
         stored = store.figure_index_rows(DOCUMENT)
+        # the build's numbering of its documents' records, None for a build made before
+        self.layout: dict[str, DocumentRecords] | None = None
         if stored is not None:
-            layout = document_layout(stored)
+            self.layout = layout = document_layout(stored)
             self._doc_ids = [*layout, *(d for d in documents if d not in layout)]
             counts = [layout[d].count if d in layout else 0 for d in self._doc_ids]
             self._known_starts = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))

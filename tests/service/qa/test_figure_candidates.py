@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from indexer.figure_keys import record_keys
 from indexer.scope import QueryScope
 from service.qa import figure_candidates
 from service.qa.figure_candidates import CandidateIndex, Facets
@@ -101,7 +100,7 @@ def test_the_stored_candidate_index_holds_what_walking_every_record_finds(
     same keys and counts, same candidates, same facets."""
     answerer = seed_engine.answerer
     stored = CandidateIndex.of_store(answerer.store, answerer.documents)
-    walked = CandidateIndex.of_records((r, record_keys(r)) for r in ranker._records)
+    walked = CandidateIndex.of_records(ranker._records)
     assert stored is not None
     assert stored.size == walked.size == len(ranker._records)
     assert dict(stored._counts) == dict(walked._counts)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.figure_index import DOCUMENT
 from indexer.figure_records import assemble_records
 from service.engine import load_engine
 from service.qa import figure_ranker, record_shelf
+from service.qa.figure_candidates import CandidateIndex
 from service.qa.record_shelf import RecordShelf
 
 QUESTIONS = [
@@ -152,3 +154,24 @@ def test_an_older_build_is_numbered_by_walking_it_the_same(store, documents, old
     assert [walked[n] for n in every_37th] == [stored[n] for n in every_37th]
     if older_build is StoreWithoutContexts:
         assert older.position_reads == []
+
+
+class LayoutCountingStore(CountingStore):
+    """The store, counting the reads of the stored document layout."""
+
+    layout_reads = 0
+
+    def figure_index_rows(self, field, keys=None):
+        if field == DOCUMENT:
+            self.layout_reads += 1
+        return self._store.figure_index_rows(field, keys)
+
+
+def test_a_process_reads_the_document_layout_once_for_the_shelf_and_the_candidate_index(
+    store, documents
+):
+    counting = LayoutCountingStore(store)
+    shelf = RecordShelf(counting, documents)
+    candidates = CandidateIndex.of_store(counting, documents, shelf.layout)
+    assert counting.layout_reads == 1
+    assert candidates is not None and candidates.size == len(shelf)
