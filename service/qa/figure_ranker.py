@@ -57,6 +57,9 @@ FEATURES = (
 ALL = "all"  # every field together
 OWN = "own"  # the figure's indicator and its own clause
 PARTS = {OWN: ("indicator", "local"), ALL: FIELDS}
+COVERED = (*FIELDS, OWN, ALL)  # the fields coverage is measured in
+FIELD_BITS = {field: 1 << n for n, field in enumerate(FIELDS)}
+FIELD_BITS.update({whole: sum(FIELD_BITS[f] for f in parts) for whole, parts in PARTS.items()})
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
 MAX_OUT_OF_SCOPE_LEAD = 10.0
 CALIBRATION_INPUTS = 5  # see calibration_inputs
@@ -359,28 +362,64 @@ class FigureRanker:
         of the terms that weigh at least the average, how well the rarest term is expressed). A
         multi-syllable term counts half by its syllables, half by keeping them side by side
         ("điều dưỡng" is not "bồi dưỡng") in that field."""
-        fields = (*FIELDS, OWN, ALL)
-        per_term: dict[str, list[tuple[float, float]]] = {f: [] for f in fields}
+        per_term: dict[str, list[tuple[float, float]]] = {f: [] for f in COVERED}
         for term in terms:
-            for field in fields:
-                raw, folded = item.raw[field], item.folded[field]
+            shares = [_shares(item, alternative) for alternative in term.alternatives]
+            for n, field in enumerate(COVERED):
                 best = weight = 0.0
-                for alternative in term.alternatives:
-                    share = (
-                        sum(
-                            w
-                            for key, accented, w in alternative.syllables
-                            if key in (raw if accented else folded)
-                        )
-                        / alternative.total
-                    )
-                    if alternative.adjacent:
-                        kept = sum(1 for pair in alternative.adjacent if _paired(item, field, pair))
-                        share = (share + kept / len(alternative.adjacent)) / 2
-                    if share > best or (share == best and alternative.heaviest > weight):
-                        best, weight = share, alternative.heaviest
+                for alternative, share in zip(term.alternatives, shares, strict=True):
+                    if share[n] > best or (share[n] == best and alternative.heaviest > weight):
+                        best, weight = share[n], alternative.heaviest
                 per_term[field].append((weight * term.weight, best))
         return {field: _summary(found) for field, found in per_term.items()}
+
+
+NOTHING_COVERED = (0.0,) * len(COVERED)
+
+
+def _shares(item: _Indexed, alternative: _Alternative) -> tuple[float, ...]:
+    """How much of the alternative each field of COVERED expresses: the IDF-weighted share of
+    its syllables, averaged with the share of its word pairs kept side by side."""
+    syllable_fields, pair_fields = _fields_holding(item, alternative)
+    if not any(syllable_fields) and not any(pair_fields):
+        return NOTHING_COVERED
+    shares = []
+    for field in COVERED:
+        bits = FIELD_BITS[field]
+        share = (
+            sum(
+                w
+                for (_, _, w), held in zip(alternative.syllables, syllable_fields, strict=True)
+                if held & bits
+            )
+            / alternative.total
+        )
+        if pair_fields:
+            kept = sum(1 for held in pair_fields if held & bits)
+            share = (share + kept / len(pair_fields)) / 2
+        shares.append(share)
+    return tuple(shares)
+
+
+def _fields_holding(item: _Indexed, alternative: _Alternative) -> tuple[list[int], list[int]]:
+    """Bit masks (FIELD_BITS) of the fields holding each of the alternative's syllables and each
+    of its word pairs. Most records hold none of a question's words: a syllable absent from
+    every field costs one lookup, and a pair with a syllable written nowhere costs none."""
+    syllable_fields = []
+    anywhere = []
+    for key, accented, _ in alternative.syllables:
+        held = item.raw if accented else item.folded
+        syllable_fields.append(
+            sum(FIELD_BITS[f] for f in FIELDS if key in held[f]) if key in held[ALL] else 0
+        )
+        anywhere.append(key in item.raw[ALL] or key in item.folded[ALL])
+    pair_fields = [
+        sum(FIELD_BITS[f] for f in FIELDS if pair in item.pairs[f])
+        if anywhere[n] and anywhere[n + 1]
+        else 0
+        for n, pair in enumerate(alternative.adjacent)
+    ]
+    return syllable_fields, pair_fields
 
 
 def _summary(per_term: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
