@@ -10,7 +10,7 @@ from sys import intern
 
 from indexer.abbreviations import expansions
 from indexer.figure_records import FigureRecord
-from indexer.tokens import canonical_tone, fold, syllables
+from indexer.tokens import canonical_syllable, fold, syllables
 
 FIELDS = ("indicator", "local", "line", "context")
 
@@ -30,9 +30,9 @@ def expanded(text: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def syllable_keys(syllable: str) -> tuple[str, str]:
-    """A syllable's keys, tone-normalised and folded; interned, so that records share one string
-    per syllable instead of each holding copies."""
-    tone = intern(canonical_tone(syllable))
+    """A syllable's keys, spelled one way (canonical_syllable) and folded; interned, so that
+    records share one string per syllable instead of each holding copies."""
+    tone = intern(canonical_syllable(syllable))
     return tone, intern(fold(tone))
 
 

@@ -50,6 +50,23 @@ def canonical_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", bare[:position] + tones[0] + bare[position:])
 
 
+# "sĩ"/"sỹ", "kĩ"/"kỹ", "tỉ"/"tỷ", "lí"/"lý": i or y as the whole rhyme after a consonant, the
+# two spellings the orthography rule of 1984 (Quyết định 240/QĐ) left in use; documents mix both
+I_OR_Y = re.compile(r"^(b|ch|c|d|đ|gh|g|h|kh|k|l|m|ngh|ng|nh|n|ph|p|qu|r|s|th|tr|t|v|x)y$")
+
+
+def canonical_syllable(syllable: str) -> str:
+    """A lower-case syllable spelled one way where Vietnamese writes it two: the tone where the
+    old rule puts it (canonical_tone), and a lone i/y after a consonant written i ("tỷ" → "tỉ")."""
+    syllable = canonical_tone(syllable)
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
+    bare = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    if I_OR_Y.match(unicodedata.normalize("NFC", bare)) is None:
+        return syllable
+    return unicodedata.normalize("NFC", bare[:-1] + "i" + tones)
+
+
 def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 

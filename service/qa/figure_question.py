@@ -36,7 +36,7 @@ GOAL_REACH = re.compile(r"\b(?:phai|can|phan dau|muc tieu)(?: \w+){0,2} dat\b")
 # "được mấy phần trăm KH": the percent is of the plan, not the measure asked for.
 SHARE_OF_PLAN = re.compile(r"(?:%|phan tram)\s*(?:so voi\s*)?(?:ke hoach|kh|chi tieu|du toan)\b")
 RATE_CUES = re.compile(
-    r"\b(ty le|ty suat|ty so|phan tram|bao nhieu %|may %|rate|ratio|percent(?:age)?|share|"
+    r"\b(t[iy] le|t[iy] suat|t[iy] so|phan tram|bao nhieu %|may %|rate|ratio|percent(?:age)?|share|"
     r"proportion|coverage)\b|%"
 )
 MONEY_CUES = re.compile(

@@ -20,7 +20,7 @@ import numpy as np
 from indexer.figure_keys import FIELDS, expanded, field_texts, syllable_keys
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
-from indexer.tokens import canonical_tone, fold, has_diacritics, syllables
+from indexer.tokens import canonical_syllable, fold, has_diacritics, syllables
 from service.qa import figure_candidates
 from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_question import (
@@ -284,7 +284,7 @@ class FigureRanker:
         )
 
     def _informative(self, alternative: tuple[str, ...]) -> bool:
-        return any(self.known(s) or self.known(fold(s)) for s in alternative)
+        return any(self.known(key) for s in alternative for key in syllable_keys(s))
 
     def _features(
         self,
@@ -350,7 +350,7 @@ class FigureRanker:
                 keyed = []
                 for syllable in alternative:
                     accented = term.exact or has_diacritics(syllable)
-                    key = canonical_tone(syllable) if accented else fold(syllable)
+                    key = syllable_keys(syllable)[0 if accented else 1]
                     keyed.append((key, accented, self.idf(key)))
                 alternatives.append(_Alternative.of(keyed))
             prepared.append(_Term(tuple(alternatives), term.weight))
@@ -475,13 +475,14 @@ class _QuestionKeys:
         return cls(
             frozenset(key for key, accented, _ in syllables if accented),
             frozenset(key for key, accented, _ in syllables if not accented),
-            tuple((_tone(p), fold(p)) for p in pairs),
+            tuple((_tone(p), fold(_tone(p))) for p in pairs),
             frozenset(fold(key) for key, _, _ in syllables),
         )
 
 
 def _tone(pair: str) -> str:
-    return " ".join(canonical_tone(s) for s in pair.split())
+    """A word pair spelled as records' pairs are (figure_keys.syllable_keys)."""
+    return " ".join(canonical_syllable(s) for s in pair.split())
 
 
 def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:

@@ -29,10 +29,10 @@ ASKED_BY_DEFAULT = ("number", "date", "issuer")
 # Matched on folded text, so unaccented questions count too.
 FIELD_CUES = {
     "number": re.compile(r"\b(so (?:may|hieu|nao|bao nhieu)|mang so|what number|which number)\b"),
-    "symbol": re.compile(r"\b(ky hieu|symbol)\b"),
+    "symbol": re.compile(r"\b(k[iy] hieu|symbol)\b"),
     "proposer": re.compile(r"\b(de nghi cua ai|theo de nghi|(?:on )?whose (?:proposal|request))\b"),
     "date": re.compile(
-        r"\b(ngay (?:nao|may|bao nhieu|ban hanh|ky)|khi nao|bao gio|thoi gian ban hanh|when|"
+        r"\b(ngay (?:nao|may|bao nhieu|ban hanh|k[iy])|khi nao|bao gio|thoi gian ban hanh|when|"
         r"what date|which date|date)\b"
     ),
     "issuer": re.compile(
@@ -47,7 +47,7 @@ PROPOSER = re.compile(r"\b(?:Theo|Xét) đề nghị của\s+([^\n.;]+)")
 # A self-reference whose number is left blank keeps the symbol: "Quyết định số    /QĐ-BV".
 BLANK_NUMBER = re.compile(r"\bsố\s*/\s*([A-ZĐ][A-Za-zĐđ]*(?:[-/][A-Za-zĐđ0-9]+)+)")
 # A question naming the type right before asking its number: "… theo thông tư số mấy?".
-TYPE_THEN_NUMBER = r"\s+(?:so (?:may|hieu|nao)|mang so|ky hieu)\b"
+TYPE_THEN_NUMBER = r"\s+(?:so (?:may|hieu|nao)|mang so|k[iy] hieu)\b"
 HEAD_CHARS = 2000
 
 

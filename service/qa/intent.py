@@ -25,8 +25,11 @@ Intent = Literal[
 DOCUMENT_CODE = re.compile(
     r"\b\d{1,5}(?:/\d{4})?[/-][A-Za-zĐđ]{1,6}(?:[/-][A-Za-zĐđ0-9]{1,8}){1,2}\b"
 )
-# Matched on folded text so that unaccented questions count too.
-SIGNER_CUES = re.compile(r"\b(ai ky|nguoi ky|ky boi|who signed|signed by|signer|signatory)\b")
+# Matched on folded text so that unaccented questions count too; a lone i/y after a consonant
+# either way ("tỷ lệ"/"tỉ lệ", "ký"/"kí": tokens.canonical_syllable).
+SIGNER_CUES = re.compile(
+    r"\b(ai k[iy]|nguoi k[iy]|k[iy] boi|who signed|signed by|signer|signatory)\b"
+)
 LEGAL_BASIS_CUES = re.compile(
     r"\b(can cu|dua tren|legal bas[ie]s|based on|basis|pursuant|theo (?:nghi quyet|quyet dinh) nao"
     r"|(?:nghi quyet|quyet dinh|chi thi|ke hoach|van ban) nao)\b"
@@ -36,8 +39,9 @@ REFERENCE_CUES = re.compile(
     r"implement(?:s|ed)?|thuc hien|which documents?|van ban nao)\b"
 )
 FIGURE_CUES = re.compile(
-    r"\b(bao nhieu|may|ty le|ty suat|ty so|so luong|tong so|so (?:ca|nguoi|lan|luot|xa|giuong|"
-    r"bac si|tram|benh nhan|co so)|chi tieu|muc tieu|dat (?:bao nhieu|muc)|tuoi tho|binh quan|"
+    r"\b(bao nhieu|may|t[iy] le|t[iy] suat|t[iy] so|so luong|tong so|"
+    r"so (?:ca|nguoi|lan|luot|xa|giuong|bac s[iy]|tram|benh nhan|co so)|chi tieu|muc tieu|"
+    r"dat (?:bao nhieu|muc)|tuoi tho|binh quan|"
     r"trung binh|how many|how much|what percentage|percent|rate|ratio|proportion|number of|"
     r"spen[dt]|cost|bill|expenditure|tien|kinh phi|"
     r"target|coverage|bn|share|how (?:high|common|big|large)|muc nao|life expectancy|per \d|"
@@ -48,7 +52,7 @@ FIGURE_CUES = re.compile(
 # Asking which document, its number or its date: "công văn ký hiệu gì, ban hành ngày nào?",
 # "which decision".
 DOCUMENT_CUES = re.compile(
-    r"\b(so (?:may|hieu|nao)|ky hieu|ngay nao|khi nao|ban hanh ngay|which (?:decision|plan|"
+    r"\b(so (?:may|hieu|nao)|k[iy] hieu|ngay nao|khi nao|ban hanh ngay|which (?:decision|plan|"
     r"document|directive|resolution|report)|when was|issued on|what date)\b"
 )
 # Asking for several items: "những biện pháp nào", "gồm những gì", "which three districts".

@@ -56,3 +56,16 @@ def test_the_narrowest_matching_facility_answers(client, question, expected):
 def test_unaccented_question_gets_the_same_figure(client):
     _, value = first_figure(client, "Tuoi tho trung binh cua Lai Chau nam 2025?")
     assert value == 68.5
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2023?",  # as the table writes it
+        "Tỉ lệ xã có bác sĩ định biên của Hậu Giang năm 2023?",
+        "ti le xa co bac si dinh bien cua Hau Giang nam 2023?",
+    ],
+)
+def test_a_figure_is_found_however_the_question_spells_its_i_or_y(client, question):
+    _, value = first_figure(client, question)
+    assert value == 72

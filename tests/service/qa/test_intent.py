@@ -25,3 +25,21 @@ def test_abbreviations_documents_use_are_written_out():
 )
 def test_a_count_asked_through_an_abbreviation_is_a_figure_question(question):
     assert detect_intent(question) == "figure"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Tỷ lệ xã có bác sỹ định biên của Hậu Giang?",
+        "Tỉ lệ xã có bác sĩ định biên của Hậu Giang?",
+        "ti le xa co bac si dinh bien cua Hau Giang?",
+        "ty le xa co bac sy dinh bien cua Hau Giang?",
+    ],
+)
+def test_a_rate_is_a_figure_question_however_its_i_or_y_is_spelled(question):
+    assert detect_intent(question) == "figure"
+
+
+@pytest.mark.parametrize("question", ["Ai ký kế hoạch này?", "Ai kí kế hoạch này?", "ai ki?"])
+def test_who_signed_is_asked_with_ky_or_ki(question):
+    assert detect_intent(question) == "signer"
