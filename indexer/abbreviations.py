@@ -8,6 +8,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.tokens import fold, has_diacritics
+
 DATA_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 
 
@@ -53,9 +55,15 @@ def expand_shorthand(question: str) -> str:
     """The question with chat shorthand written out ("bn liều" → "bao nhiêu liều", "5-11t" →
     "5-11 tuổi"); abbreviations that documents use are left as written."""
     table = shorthand()
+    # an unaccented question gets unaccented long forms: it stays a question matched without
+    # accents ("bn" → "bao nhieu")
+    plain = not has_diacritics(question)
 
     def written_out(match: re.Match[str]) -> str:
-        return table.get(match.group(0), match.group(0))
+        found = table.get(match.group(0))
+        if found is None:
+            return match.group(0)
+        return fold(found) if plain else found
 
-    question = re.sub(r"(?<=\d)t\b", " tuổi", question)
+    question = re.sub(r"(?<=\d)t\b", " tuoi" if plain else " tuổi", question)
     return re.sub(r"(?<![\w-])[^\W\d_]+(?![\w-])", written_out, question)

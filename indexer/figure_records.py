@@ -31,6 +31,10 @@ MAX_TOPIC_WORDS = 8
 # a thousands separator (after "03 ca tử vong, " the next figure's label begins).
 CLAUSE_END = re.compile(r"[;,(]|\.(?!\d)")
 SENTENCE_END = re.compile(r";|\.(?!\d)")
+# A parenthesis without a figure in it; one opened right before a figure; one closed after it.
+PARENTHESIS = re.compile(r"\s*\([^()\d]*\)")
+OPENING = re.compile(r"\s*\(\s*")
+CLOSING = re.compile(r"\s*\)")
 # A numbered heading's number ("1. ", "2.3. "): not part of the lead-in's words.
 HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
@@ -74,10 +78,62 @@ def figure_contexts(
         passage = _containing(ordered_passages, figure)
         if passage is None:
             continue
-        previous_end = _previous_end_on_line(document.text, ordered, position)
-        next_start = _next_start_on_line(document.text, ordered, position)
-        contexts.append(_context(figure, passage, document, previous_end, next_start))
+        contexts.append(
+            _context(figure, passage, document, _clause(document.text, ordered, position))
+        )
     return contexts
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """Where a figure's own words lie: before it from `before_start` to `before_end`, after it
+    from `after_start` up to the clause's end, never past `after_limit`."""
+
+    before_start: int
+    before_end: int
+    after_start: int
+    after_limit: int
+
+
+def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
+    """A figure's clause runs from the previous figure on its line to the next one, except that
+    a parenthesis after a figure is that figure's ("100% (cả luân phiên), 72% …": the words in
+    it qualify 100%, not 72%), and a figure restated in parentheses ("72% (54/75) trạm có bác
+    sĩ") is one quantity written twice: both take the words before the first and after the
+    second."""
+    figure = ordered[position]
+    before_start = _previous_end_on_line(text, ordered, position)
+    before_end = figure.start
+    if position > 0 and _restates(text, ordered[position - 1], figure):
+        before_start = _previous_end_on_line(text, ordered, position - 1)
+        before_end = ordered[position - 1].start
+    if position > 0:
+        before_start = _after_parenthesis(text, before_start, before_end)
+    after_start = figure.end
+    after_limit = _next_start_on_line(text, ordered, position)
+    if position + 1 < len(ordered) and _restates(text, figure, ordered[position + 1]):
+        after_start = ordered[position + 1].end
+        after_limit = _next_start_on_line(text, ordered, position + 1)
+    closing = CLOSING.match(text, after_start, after_limit)
+    if closing:  # the figure, or its restatement, stands in parentheses
+        after_start = closing.end()
+    return _Clause(before_start, before_end, after_start, after_limit)
+
+
+def _restates(text: str, figure: Figure, following: Figure) -> bool:
+    """Whether `following` stands alone in parentheses right after `figure`: "72% (54/75)", not
+    "23 cuộc (19 cuộc thường xuyên, …)", whose parenthesis names a part."""
+    return (
+        following.start >= figure.end
+        and OPENING.fullmatch(text, figure.end, following.start) is not None
+        and CLOSING.match(text, following.end) is not None
+    )
+
+
+def _after_parenthesis(text: str, start: int, end: int) -> int:
+    """`start`, or past the parenthesis that opens text[start:end] (the previous figure's)."""
+    found = PARENTHESIS.match(text, start, end)
+    return found.end() if found else start
 
 
 def assemble_records(
@@ -138,20 +194,26 @@ def build_records(
 
 
 def _context(
-    figure: Figure, passage: Passage, document: Document, previous_end: int, next_start: int
+    figure: Figure, passage: Passage, document: Document, clause: _Clause
 ) -> FigureContext:
     text = document.text
     line_start, line_end = line_span(text, figure.start)
     line = text[line_start:line_end].strip()
-    before = text[max(line_start, previous_end) : figure.start]
+    before = text[max(line_start, clause.before_start) : clause.before_end]
     ends = [m.end() for m in SENTENCE_END.finditer(before)]
     if ends:  # the clause starts in the figure's own sentence
         before = before[ends[-1] :]
-    clause_end = CLAUSE_END.search(text, figure.end, min(line_end, next_start))
-    after = text[figure.end : clause_end.start() if clause_end else min(line_end, next_start)]
+    limit = min(line_end, clause.after_limit)
+    # a parenthesis right after the figure qualifies it: its words are the figure's
+    own = PARENTHESIS.match(text, clause.after_start, limit)
+    clause_end = CLAUSE_END.search(text, own.end() if own else clause.after_start, limit)
+    after = text[clause.after_start : clause_end.start() if clause_end else limit]
     local = f"{before.strip()} {after.strip()}"  # the number itself is not a word of its label
-    if not any(ch.isalpha() for ch in before + after):
-        local = figure.label  # a table cell: its clause is the row label
+    words_around = before + (after[own.end() - clause.after_start :] if own else after)
+    if not any(ch.isalpha() for ch in words_around):
+        # a table cell, or a figure opening its line: its clause is its label (and what its
+        # parenthesis says)
+        local = f"{figure.label} {own.group().strip() if own else ''}"
     lead_in = _lead_in(text, line_start) if ITEM.match(text[line_start:line_end]) else ""
     indicator = figure.label
     topic = _line_topic(line)

@@ -173,7 +173,9 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     capitals = {t.lower() for t in re.findall(r"[^\W\d_]+", text) if t.isupper() and len(t) > 1}
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
-    exact = has_diacritics(text)
+    # a question typed with accents is matched with them; the names of places given back their
+    # accents ("Hau Giang" → "Hậu Giang") do not make an unaccented question one
+    exact = any(has_diacritics(s) for s in syllables(text) if fold(s) not in place_syllables)
     for word in _content_words(YEAR.sub(" ", text), place_syllables, segment=exact):
         alternatives = [word]
         long_form = long_forms.get(word[0]) if len(word) == 1 and word[0] in capitals else None

@@ -166,7 +166,9 @@ class _Indexed:
     places: set[str]  # folded places the record is about
     district_level: bool
     measure: Measure | None  # from the unit, else from the label's own words
-    qualifiers: frozenset[int]  # small numbers in the figure's own label
+    # small numbers in the figure's label, else in its own clause: a label that states its own
+    # ("trẻ em dưới 1 tuổi") is not about those of a heading before it on its line
+    qualifiers: frozenset[int]
     scope: str  # the figure's own place, accent-folded
     district: str  # the document's district, accent-folded ("" when none)
     sub_units: frozenset[str]  # sub-units its scope and indicator name ("cơ sở 2")
@@ -516,7 +518,7 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         places,
         attributes.district is not None,
         _measure_of(record.figure.unit, own),
-        qualifier_numbers(own),
+        qualifier_numbers(record.indicator) or qualifier_numbers(own),
         fold(record.figure.scope or ""),
         fold(attributes.district or ""),
         frozenset(

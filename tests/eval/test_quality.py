@@ -14,14 +14,13 @@ from eval.answers import evaluate_answers
 from eval.dataset import DEFAULT_SET, UNTYPED, load_dataset
 from eval.retrieval import evaluate_retrieval
 
-# kind → lowest first-figure accuracy accepted (English is 9 of 11: the ranker fitted with
-# word order kept per field abstains on one more English item than the one fitted before, and
-# holds out better across documents: 0.907 pooled against 0.872)
+# kind → lowest first-figure accuracy accepted (English reaches 10 of 11 since unaccented and
+# partly accented questions are matched as typed)
 FIGURE_FLOORS = {
     "untyped": 0.90,
     "figure": 0.80,
     "abbreviation-colloquial": 0.90,
-    "english": 0.80,
+    "english": 0.85,
     "plan-vs-actual": 0.85,
     "scope-trap": 0.85,
     "follow-up": 0.80,

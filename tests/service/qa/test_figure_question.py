@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.abbreviations import expand_shorthand
 from indexer.glossary import load_glossary
 from indexer.scope import QueryScope
 from indexer.tokens import fold
@@ -28,6 +29,21 @@ def test_a_multi_syllable_word_is_one_term():
 def test_an_unaccented_question_keeps_one_term_per_syllable():
     found = terms("nam 2023 hau giang kham phat hien bao nhieu benh nhan lao")
     assert ("phat",) in found and ("hien",) in found
+
+
+def test_an_unaccented_question_stays_unaccented_when_its_places_are_given_accents():
+    # the gazetteer gives "Hau Giang" back its accents; the words typed without them are still
+    # matched without them, or "dinh bien" would never find "định biên"
+    analyzed = analyze_figure_question(
+        "ty le xa co bac si dinh bien o Hậu Giang?", SCOPE, load_glossary(), language="vi"
+    )
+    assert analyzed.terms and not any(term.exact for term in analyzed.terms)
+
+
+def test_shorthand_in_an_unaccented_question_is_written_out_unaccented():
+    assert expand_shorthand("HG co bn TYT?") == "HG co bao nhieu TYT?"
+    assert expand_shorthand("Hậu Giang có bn TYT?") == "Hậu Giang có bao nhiêu TYT?"
+    assert expand_shorthand("tre 5-11t") == "tre 5-11 tuoi"
 
 
 def test_an_abbreviation_keeps_its_long_form_as_an_alternative():
