@@ -40,7 +40,7 @@ RATE_CUES = re.compile(
     r"proportion|coverage)\b|%"
 )
 MONEY_CUES = re.compile(
-    r"\b(tien|dong|kinh phi|ngan sach|chi phi|trieu|ty dong|spend|spent|cost|"
+    r"\b(tien|dong|kinh phi|ngan sach|chi phi|trieu|t[iy] dong|spend|spent|cost|"
     r"budget|money|paid|income)\b"
 )
 # "… cao nhất", "which unit … the highest": the largest or smallest of the figures reported side by
@@ -49,7 +49,14 @@ HIGHEST_CUES = re.compile(
     r"\b(cao nhat|nhieu nhat|lon nhat|highest|largest|greatest|biggest|the most)\b"
 )
 LOWEST_CUES = re.compile(r"\b(thap nhat|nho nhat|lowest|smallest|fewest|the least)\b")
-COUNT_CUES = re.compile(r"\b(so|bao nhieu|how many|number of|tong so|count)\b")
+# A count is asked with "số" or "bao nhiêu" + what is counted ("bao nhiêu ca"); "… là bao
+# nhiêu?" after a rate or an amount names no kind of quantity. Folded, "so" is also "sở" (Sở Y
+# tế) and "sơ" (hồ sơ); "tỷ số", "chỉ số" and "hệ số" are ratios and indices.
+COUNT_CUES = re.compile(
+    r"\b(how many|number of|count|tong so|bao nhieu (?!%|phan tram|tien|dong\b)[a-z])"
+)
+COUNT_WORD = re.compile(r"(?<!tỷ )(?<!tỉ )(?<!chỉ )(?<!hệ )\bsố\b")
+FOLDED_COUNT_WORD = re.compile(r"(?<!ty )(?<!ti )(?<!chi )(?<!he )(?<!ho )\bso\b(?! y te)")
 # Sub-units narrower than a district or a province: "cơ sở 2", "các TYT xã", "tuyến huyện".
 SUB_UNIT = re.compile(
     r"\b(co so \d+|facility \d+|site|second site|tyt xa|tram y te xa|tuyen (?:tinh|huyen|xa)|"
@@ -112,7 +119,7 @@ def analyze_figure_question(
         pairs=tuple(dict.fromkeys(pairs)),
         scope=scope,
         wanted=_wanted(folded),
-        measure=measure_in(folded),
+        measure=measure_in(question),
         sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
@@ -254,16 +261,20 @@ def _wanted(folded: str) -> Wanted | None:
     return None
 
 
-def measure_in(folded: str) -> Measure | None:
-    """What kind of quantity accent-folded text speaks of: a rate, money or a count."""
-    folded = SHARE_OF_PLAN.sub(" ", folded)
+def measure_in(text: str) -> Measure | None:
+    """What kind of quantity text speaks of: a rate, money or a count."""
+    folded = SHARE_OF_PLAN.sub(" ", fold(text))
     if RATE_CUES.search(folded):
         return "rate"
     if MONEY_CUES.search(folded):
         return "money"
     if COUNT_CUES.search(folded):
         return "count"
-    return None
+    if has_diacritics(text):
+        counted = COUNT_WORD.search(text.lower())
+    else:
+        counted = FOLDED_COUNT_WORD.search(folded)
+    return "count" if counted else None
 
 
 def _unique(groups: list[TermGroup]) -> list[TermGroup]:

@@ -588,7 +588,7 @@ def _measure_of(unit: str | None, label: str) -> Measure | None:
         if "%" in unit or "‰" in unit or "/" in unit:
             return "rate"
         return "count"
-    return measure_in(fold(label))
+    return measure_in(label)
 
 
 def _qualifier_fit(asked: frozenset[int], own: frozenset[int]) -> float:

@@ -44,7 +44,8 @@ FIGURE_CUES = re.compile(
     r"dat (?:bao nhieu|muc)|tuoi tho|binh quan|"
     r"trung binh|how many|how much|what percentage|percent|rate|ratio|proportion|number of|"
     r"spen[dt]|cost|bill|expenditure|tien|kinh phi|"
-    r"target|coverage|bn|share|how (?:high|common|big|large)|muc nao|life expectancy|per \d|"
+    r"target|coverage|bn|share|how (?:high|common|big|large)|muc nao|life expectancy|"
+    r"incidence|prevalence|per \d+(?:[.,]\d+)*|"
     r"per (?:ten|hundred|thousand)|average|total|count)\b"
 )
 

@@ -10,7 +10,7 @@ from indexer.abbreviations import expand_shorthand
 from indexer.glossary import load_glossary
 from indexer.scope import QueryScope
 from indexer.tokens import fold
-from service.qa.figure_question import analyze_figure_question, extreme_in
+from service.qa.figure_question import analyze_figure_question, extreme_in, measure_in
 
 SCOPE = QueryScope(places=("Hậu Giang",), unknown_places=(), years=(2023,))
 
@@ -75,3 +75,21 @@ def test_a_follow_up_borrows_less_of_the_earlier_indicator_the_more_it_names_its
 )
 def test_a_question_asking_for_the_highest_or_lowest_says_so(question, extreme):
     assert extreme_in(fold(question)) == extreme
+
+
+@pytest.mark.parametrize(
+    ("question", "measure"),
+    [
+        ("Hậu Giang có bao nhiêu trạm y tế?", "count"),  # "bao nhiêu" + what is counted
+        ("Số lượt khám bệnh năm 2023?", "count"),
+        ("so luot kham benh nam 2023?", "count"),
+        ("Tỷ lệ bao phủ BHYT là bao nhiêu?", "rate"),
+        ("Công suất sử dụng giường bệnh là bao nhiêu?", None),  # "là bao nhiêu" names no kind
+        ("Chỉ số khối cơ thể trung bình?", None),  # an index, not a count
+        ("Sở Y tế lập hồ sơ sức khỏe cho mấy xã?", None),  # "sở", "sơ": not "số"
+        ("so y te lap ho so suc khoe cho may xa?", None),
+        ("Kinh phí bao nhiêu tỉ đồng?", "money"),
+    ],
+)
+def test_the_kind_of_quantity_asked_is_read_from_the_words_that_say_it(question, measure):
+    assert measure_in(question) == measure

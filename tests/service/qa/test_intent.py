@@ -43,3 +43,16 @@ def test_a_rate_is_a_figure_question_however_its_i_or_y_is_spelled(question):
 @pytest.mark.parametrize("question", ["Ai ký kế hoạch này?", "Ai kí kế hoạch này?", "ai ki?"])
 def test_who_signed_is_asked_with_ky_or_ki(question):
     assert detect_intent(question) == "signer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was the dengue incidence per 100,000 people in 2023?",
+        "How many deaths per 1.000 live births?",
+        "What is the prevalence of stunting?",
+    ],
+)
+def test_a_rate_per_a_population_is_a_figure_question(question):
+    # "per 100,000": the number after "per" is the denominator, however many digits it has
+    assert detect_intent(question) == "figure"
