@@ -97,9 +97,9 @@ class _Clause:
 
 def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     """A figure's clause runs from the previous figure on its line to the next one, except that
-    a parenthesis after a figure is that figure's ("100% (cả luân phiên), 72% …": the words in
-    it qualify 100%, not 72%), and a figure restated in parentheses ("72% (54/75) trạm có bác
-    sĩ") is one quantity written twice: both take the words before the first and after the
+    a parenthesis after a figure is that figure's ("90% (kể cả hợp đồng), 60% …": the words in
+    it qualify 90%, not 60%), and a figure restated in parentheses ("60% (12/20) xã có nữ hộ
+    sinh") is one quantity written twice: both take the words before the first and after the
     second."""
     figure = ordered[position]
     before_start = _previous_end_on_line(text, ordered, position)
@@ -121,8 +121,8 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
 
 
 def _restates(text: str, figure: Figure, following: Figure) -> bool:
-    """Whether `following` stands alone in parentheses right after `figure`: "72% (54/75)", not
-    "23 cuộc (19 cuộc thường xuyên, …)", whose parenthesis names a part."""
+    """Whether `following` stands alone in parentheses right after `figure`: "60% (12/20)", not
+    "12 đợt (8 đợt định kỳ, …)", whose parenthesis names a part."""
     return (
         following.start >= figure.end
         and OPENING.fullmatch(text, figure.end, following.start) is not None

@@ -167,7 +167,7 @@ class _Indexed:
     district_level: bool
     measure: Measure | None  # from the unit, else from the label's own words
     # small numbers in the figure's label, else in its own clause: a label that states its own
-    # ("trẻ em dưới 1 tuổi") is not about those of a heading before it on its line
+    # ("trẻ dưới 2 tuổi") is not about those of a heading before it on its line
     qualifiers: frozenset[int]
     scope: str  # the figure's own place, accent-folded
     district: str  # the document's district, accent-folded ("" when none)
