@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,8 @@ ALL = "all"  # every field together
 OWN = "own"  # the figure's indicator and its own clause
 PARTS = {OWN: ("indicator", "local"), ALL: FIELDS}
 COVERED = (*FIELDS, OWN, ALL)  # the fields coverage is measured in
+# field → (share of the terms it expresses, its weakest term's share, its rarest term's share)
+Coverage = dict[str, tuple[float, float, float]]
 FIELD_BITS = {field: 1 << n for n, field in enumerate(FIELDS)}
 FIELD_BITS.update({whole: sum(FIELD_BITS[f] for f in parts) for whole, parts in PARTS.items()})
 MAX_MARGIN = 5.0  # a lone candidate leads by this much
@@ -197,6 +200,7 @@ class FigureRanker:
         # whose every record each question scores has them all made now, not on its first
         # question
         self._indexed = lru_cache(maxsize=INDEXED_CACHE)(self._index_number)
+        self._recent = threading.local()  # requests rank in several threads
         if len(self._records) <= min(figure_candidates.SCORE_ALL_UP_TO, INDEXED_CACHE):
             for number in range(len(self._records)):
                 self._indexed(number)
@@ -242,10 +246,16 @@ class FigureRanker:
         kept: list[RankedRecord] = []
         numbers = self._numbers(question, terms, hits, doc_ids, asked_elsewhere, keep_excluded)
         self._records.prefetch(numbers)  # the ones not held, read in one round
+        # the sides of a comparison share the question's terms: a record's coverage of them is
+        # worked out once for all sides
+        coverages = self._recent_coverages((tuple(terms), keys.pairs))
         for number in numbers:
             item = self._indexed(int(number))
             record = item.record
-            features = self._features(item, question, terms, keys, retrieval)
+            matched = coverages.get(int(number))
+            if matched is None:
+                matched = coverages[int(number)] = self._matched(terms, keys, item)
+            features = self._features(item, question, keys, retrieval, matched)
             scored = RankedRecord(record, features, self.model.score(features))
             if _in_scope(item, question):
                 ranked.append(scored)
@@ -288,21 +298,38 @@ class FigureRanker:
     def _informative(self, alternative: tuple[str, ...]) -> bool:
         return any(self.known(key) for s in alternative for key in syllable_keys(s))
 
+    def _recent_coverages(self, asked: Hashable) -> dict[int, _Matched]:
+        """Record number → how the record matches these terms and word pairs, kept per thread
+        until other terms come."""
+        recent = self._recent
+        if getattr(recent, "asked", None) != asked:
+            recent.asked = asked
+            recent.coverages = {}
+        return recent.coverages
+
+    def _matched(self, terms: Sequence[_Term], keys: _QuestionKeys, item: _Indexed) -> _Matched:
+        if not (keys.raw & item.raw[ALL] or keys.folded & item.folded[ALL]):
+            # no syllable of the question: nothing is covered anywhere
+            return _Matched(dict.fromkeys(COVERED, (0.0, 0.0, 0.0)), 0.0)
+        folded = item.folded[ALL]
+        pairs = sum(
+            1
+            for tone, pair, first, second in keys.pairs
+            if first in folded and second in folded and _paired(item, ALL, tone, pair)
+        )
+        share = pairs / len(keys.pairs) if keys.pairs else 0.0
+        return _Matched(self._coverages(terms, item), share)
+
     def _features(
         self,
         item: _Indexed,
         question: FigureQuestion,
-        terms: Sequence[_Term],
         keys: _QuestionKeys,
         retrieval: dict[str, tuple[float, int]],
+        matched: _Matched,
     ) -> tuple[float, ...]:
-        if keys.raw & item.raw[ALL] or keys.folded & item.folded[ALL]:
-            coverage = self._coverages(terms, item)
-        else:  # no syllable of the question: nothing is covered anywhere
-            coverage = dict.fromkeys((*FIELDS, OWN, ALL), (0.0, 0.0, 0.0))
+        coverage = matched.coverage
         overall = coverage[ALL]
-        pairs = [1 for tone, folded in keys.pairs if _paired(item, ALL, tone, folded)]
-        pair_share = len(pairs) / len(keys.pairs) if keys.pairs else 0.0
         hit_score, hit_rank = retrieval.get(item.record.passage.passage_id, (0.0, 0))
         figure = item.record.figure
         return (
@@ -313,7 +340,7 @@ class FigureRanker:
             overall[0],
             overall[1],
             overall[2],
-            pair_share,
+            matched.pairs,
             _elsewhere(coverage["line"][0], coverage[OWN][0]),
             hit_score,
             1.0 / hit_rank if hit_rank else 0.0,
@@ -359,7 +386,7 @@ class FigureRanker:
         return prepared
 
     @staticmethod
-    def _coverages(terms: Sequence[_Term], item: _Indexed) -> dict[str, tuple[float, float, float]]:
+    def _coverages(terms: Sequence[_Term], item: _Indexed) -> Coverage:
         """Per field: (IDF-weighted share of the terms the field expresses, the least expressed
         of the terms that weigh at least the average, how well the rarest term is expressed). A
         multi-syllable term counts half by its syllables, half by keeping them side by side
@@ -437,6 +464,15 @@ def _summary(per_term: Sequence[tuple[float, float]]) -> tuple[float, float, flo
 
 
 @dataclass(frozen=True)
+class _Matched:
+    """How one record matches a question's words: coverage per field, and the share of the
+    question's word pairs it keeps side by side."""
+
+    coverage: Coverage
+    pairs: float
+
+
+@dataclass(frozen=True)
 class _Alternative:
     """One way of writing a term, keyed for matching once per question."""
 
@@ -468,7 +504,8 @@ class _QuestionKeys:
 
     raw: frozenset[str]
     folded: frozenset[str]
-    pairs: tuple[tuple[str, str], ...]
+    # (tone-normalised, folded, its folded first and second syllables)
+    pairs: tuple[tuple[str, str, str, str], ...]
     asked: frozenset[str]  # every syllable key, accent-folded
 
     @classmethod
@@ -477,7 +514,7 @@ class _QuestionKeys:
         return cls(
             frozenset(key for key, accented, _ in syllables if accented),
             frozenset(key for key, accented, _ in syllables if not accented),
-            tuple((_tone(p), fold(_tone(p))) for p in pairs),
+            tuple((_tone(p), fold(_tone(p)), *fold(_tone(p)).split(" ", 1)) for p in pairs),
             frozenset(fold(key) for key, _, _ in syllables),
         )
 
