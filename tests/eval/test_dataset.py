@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 import pytest
 
 from eval.dataset import DEFAULT_SET, UNTYPED, DatasetError, Trap, load_dataset
@@ -23,6 +26,20 @@ def test_the_dev_set_carries_kinds_mentions_and_traps():
     assert items["e050"].must_mention == ("51.511", "95,39%")
     assert items["e074"].trap == Trap(73.877, "12-month actual, not the full-year estimate")
     assert items["e085"].turns[-1] == items["e085"].question and len(items["e085"].turns) == 3
+
+
+def test_the_fresh_question_set_loads_and_its_evidence_is_in_its_documents():
+    """`probe.jsonl`: questions written after the ranker was fitted, never fitted on."""
+    corpus = Path(__file__).parents[2] / "corpus"
+    items = load_dataset(DEFAULT_SET.parent / "probe.jsonl")
+    assert len(items) == 40
+    for item in items:
+        for evidence in item.evidence:
+            texts = [
+                unicodedata.normalize("NFC", (corpus / name).read_text(encoding="utf-8"))
+                for name in item.docs
+            ]
+            assert any(unicodedata.normalize("NFC", evidence) in text for text in texts), item
 
 
 @pytest.mark.parametrize(
