@@ -62,6 +62,15 @@ SUB_UNIT = re.compile(
     r"\b(co so \d+|facility \d+|site|second site|tyt xa|tram y te xa|tuyen (?:tinh|huyen|xa)|"
     r"phong kham da khoa khu vuc|pkdkkv)\b"
 )
+# A hospital named by its level ("BV huyện", "bệnh viện tuyến tỉnh") is that level's sub-unit.
+LEVEL_HOSPITAL = re.compile(r"\b(?:bv|benh vien)(?: da khoa)?(?: tuyen)? (tinh|huyen)\b")
+
+
+def sub_units_in(folded: str) -> tuple[str, ...]:
+    """The sub-units accent-folded text names, hospitals by their level ("tuyen huyen")."""
+    found = [m.group(1) for m in SUB_UNIT.finditer(folded)]
+    found += [f"tuyen {m.group(1)}" for m in LEVEL_HOSPITAL.finditer(folded)]
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def analyze_figure_question(
         scope=scope,
         wanted=_wanted(folded),
         measure=measure_in(question),
-        sub_units=tuple(m.group(1) for m in SUB_UNIT.finditer(folded)),
+        sub_units=sub_units_in(folded),
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
     )

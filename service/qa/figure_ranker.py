@@ -25,12 +25,12 @@ from indexer.tokens import canonical_syllable, fold, has_diacritics, syllables
 from service.qa import figure_candidates
 from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_question import (
-    SUB_UNIT,
     FigureQuestion,
     Measure,
     TermGroup,
     measure_in,
     qualifier_numbers,
+    sub_units_in,
 )
 from service.qa.record_shelf import RecordShelf
 
@@ -558,10 +558,7 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         qualifier_numbers(record.indicator) or qualifier_numbers(own),
         fold(record.figure.scope or ""),
         fold(attributes.district or ""),
-        frozenset(
-            m.group(1)
-            for m in SUB_UNIT.finditer(fold(f"{record.figure.scope or ''} {record.indicator}"))
-        ),
+        frozenset(sub_units_in(fold(f"{record.figure.scope or ''} {record.indicator}"))),
         tuple(
             (key, idf(key))
             for key in dict.fromkeys(

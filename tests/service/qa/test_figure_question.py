@@ -10,7 +10,12 @@ from indexer.abbreviations import expand_shorthand
 from indexer.glossary import load_glossary
 from indexer.scope import QueryScope
 from indexer.tokens import fold
-from service.qa.figure_question import analyze_figure_question, extreme_in, measure_in
+from service.qa.figure_question import (
+    analyze_figure_question,
+    extreme_in,
+    measure_in,
+    sub_units_in,
+)
 
 SCOPE = QueryScope(places=("Hậu Giang",), unknown_places=(), years=(2023,))
 
@@ -93,3 +98,17 @@ def test_a_question_asking_for_the_highest_or_lowest_says_so(question, extreme):
 )
 def test_the_kind_of_quantity_asked_is_read_from_the_words_that_say_it(question, measure):
     assert measure_in(question) == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("cong suat giuong benh cua benh vien tuyen huyen", ("tuyen huyen",)),
+        ("cong suat su dung giuong benh – bv huyen", ("tuyen huyen",)),
+        ("benh vien da khoa tinh", ("tuyen tinh",)),
+        ("so benh nhan noi tru cua ttyt co so 2", ("co so 2",)),
+        ("ty le bao phu bhyt toan tinh", ()),
+    ],
+)
+def test_a_hospital_named_by_its_level_is_that_levels_sub_unit(text, units):
+    assert sub_units_in(text) == units
