@@ -69,7 +69,9 @@ PLAN_VS_ACTUAL_CUES = re.compile(
     r"\bdat (?:ke hoach|chi tieu)\b|"
     r"\b(?:ke hoach|chi tieu|kh) (?:va|voi) (?:thuc hien|ket qua|th)\b|"
     r"\bagainst (?:the )?(?:plan|target)\b|"
-    r"\b(?:met|meet|reach(?:ed)?) (?:the|its) (?:plan|target)\b"
+    r"\b(?:met|meet|reach(?:ed)?) (?:the|its) (?:plan|target)\b|"
+    # one figure asked, then the plan asked after it: "… đạt bao nhiêu %, KH giao là mấy %?"
+    r"\b(?:bao nhieu|may)\b.*\b(?:ke hoach|chi tieu|kh)\b.*\b(?:bao nhieu|may)\b"
 )
 # Asking who or which body does something: an entity, not a figure, even after a figure question.
 ENTITY_CUES = re.compile(

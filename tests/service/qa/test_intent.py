@@ -56,3 +56,23 @@ def test_who_signed_is_asked_with_ky_or_ki(question):
 def test_a_rate_per_a_population_is_a_figure_question(question):
     # "per 100,000": the number after "per" is the denominator, however many digits it has
     assert detect_intent(question) == "figure"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Năm 2023 tỉnh tiêm chủng được bao nhiêu %, kế hoạch giao là mấy %?",
+        "Số ca khám đạt bao nhiêu, chỉ tiêu là bao nhiêu?",
+        "Năm 2023 Hậu Giang đặt kế hoạch tỷ suất sinh bao nhiêu và thực tế đạt bao nhiêu?",
+    ],
+)
+def test_a_figure_asked_with_its_plan_is_plan_against_actual(question):
+    assert detect_intent(question) == "plan_vs_actual"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Có bao nhiêu máy X quang theo kế hoạch?", "Kế hoạch giao bao nhiêu giường bệnh?"],
+)
+def test_one_figure_asked_of_a_plan_is_a_figure_question(question):
+    assert detect_intent(question) == "figure"
