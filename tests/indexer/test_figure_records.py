@@ -90,6 +90,35 @@ def test_a_figure_clause_stays_inside_its_own_sentence(prose_records):
     assert "kiểm tra" not in share.local
 
 
+PARENTHESES = """Phần I
+KẾT QUẢ THỰC HIỆN NĂM 2023
+1. Nhân lực
+- Tỷ lệ xã có nữ hộ sinh: 90% (kể cả hợp đồng), 60% (12/20) xã có nữ hộ sinh biên chế.
+- Tổng số cuộc kiểm tra: 12 cuộc (8 cuộc định kỳ, 4 cuộc đột xuất).
+"""
+
+
+@pytest.fixture(scope="module")
+def parenthesis_records():
+    return records_of("q", PARENTHESES)
+
+
+def test_a_parenthesis_after_a_figure_qualifies_that_figure_not_the_next(parenthesis_records):
+    assert "kể cả hợp đồng" in parenthesis_records["90%"].local
+    assert "kể cả hợp đồng" not in parenthesis_records["60%"].local
+
+
+def test_a_figure_restated_in_parentheses_shares_the_words_after_it(parenthesis_records):
+    # "60% (12/20) xã có nữ hộ sinh biên chế": both numbers are the same share
+    assert "biên chế" in parenthesis_records["60%"].local
+    assert "biên chế" in parenthesis_records["12/20"].local
+
+
+def test_a_parenthesis_naming_a_part_is_no_restatement(parenthesis_records):
+    total = next(r for raw, r in parenthesis_records.items() if raw.startswith("12 cuộc"))
+    assert "định kỳ" not in total.local
+
+
 def test_every_seed_figure_under_a_dated_results_or_plan_section_has_that_year(seed_engine):
     """Over the seeds: a figure under "Kết quả … năm YYYY" or "… năm YYYY" is of year YYYY
     unless its own sentence names another year."""
