@@ -15,7 +15,11 @@ from indexer.tokens import fold
 
 # A year stands alone: not inside a number ("2.034,5"), a date ("18/03/2022") or a range's end,
 # but a comma or full stop may follow it ("Năm 2021, …").
-YEAR = re.compile(r"(?<![\d/-])(?<!\d[.,])(19[5-9]\d|20\d\d|21\d\d)(?![\d/]|[.,]\d)")
+# A year, not part of a code or a number ("12/2025", "103-105"); the end of a period
+# ("2025-2030") is a year too.
+YEAR = re.compile(
+    r"(?:(?<![\d/-])|(?<=\d{4}-))(?<!\d[.,])(19[5-9]\d|20\d\d|21\d\d)(?![\d/]|[.,]\d)"
+)
 # "huyện Thạnh Phú", "tỉnh Kon Tum": an administrative word then a capitalised name.
 NAMED_PLACE = re.compile(
     r"\b(?:tỉnh|huyện|thị xã|thành phố|quận|province|district)\s+"

@@ -18,6 +18,9 @@ from indexer.scope import Gazetteer, asked_years, years_in
         ("tổng chi 2.021,5 triệu đồng", ()),
         ("giảm 2023,5 lượt", ()),
         ("có 12.020 người", ()),
+        ("giai đoạn 2025-2030", (2025, 2030)),  # a period's end is a year too
+        ("giai đoạn 2021–2025", (2021, 2025)),
+        ("số 25-CT/TW, tỷ số 103-105/100", ()),
     ],
 )
 def test_years_stand_alone(text: str, years: tuple[int, ...]) -> None:
