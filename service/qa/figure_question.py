@@ -62,6 +62,19 @@ SUB_UNIT = re.compile(
     r"\b(co so \d+|facility \d+|site|second site|tyt xa|tram y te xa|tuyen (?:tinh|huyen|xa)|"
     r"phong kham da khoa khu vuc|pkdkkv)\b"
 )
+# A one- or two-digit number standing alone: not a piece of "1.000" or "2,5".
+SMALL_NUMBER = re.compile(r"(?<![\d.,])\d{1,2}(?!\d|[.,]\d)")
+# Ordinals that name a dose, a round or a birth order, as the number a label writes.
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "thu nhat": 1,
+    "thu hai": 2,
+    "thu ba": 3,
+}
+ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b")
 # A hospital named by its level ("BV huyện", "bệnh viện tuyến tỉnh") is that level's sub-unit.
 LEVEL_HOSPITAL = re.compile(r"\b(?:bv|benh vien)(?: da khoa)?(?: tuyen)? (tinh|huyen)\b")
 
@@ -179,9 +192,11 @@ def _is_kind_cue(word: str) -> bool:
 
 def qualifier_numbers(text: str) -> frozenset[int]:
     """One- and two-digit numbers in a label or question, years aside: the dose, the round, the
-    age band or the birth order an indicator is about. Longer ones are quantities or
-    denominators ("trên 1.000 trẻ sinh sống")."""
-    return frozenset(int(s) for s in syllables(YEAR.sub(" ", text)) if s.isdigit() and len(s) <= 2)
+    age band or the birth order an indicator is about ("first", "thứ hai" count as 1, 2).
+    Longer ones are quantities or denominators ("trên 1.000 trẻ sinh sống")."""
+    numbers = {int(n) for n in SMALL_NUMBER.findall(YEAR.sub(" ", text))}
+    numbers |= {ORDINALS[m.group(1)] for m in ORDINAL.finditer(fold(text))}
+    return frozenset(numbers)
 
 
 def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> list[TermGroup]:

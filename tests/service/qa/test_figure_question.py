@@ -14,6 +14,7 @@ from service.qa.figure_question import (
     analyze_figure_question,
     extreme_in,
     measure_in,
+    qualifier_numbers,
     sub_units_in,
 )
 
@@ -112,3 +113,16 @@ def test_the_kind_of_quantity_asked_is_read_from_the_words_that_say_it(question,
 )
 def test_a_hospital_named_by_its_level_is_that_levels_sub_unit(text, units):
     assert sub_units_in(text) == units
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("How many second doses were given to children aged 5-11?", {2, 5, 11}),
+        ("Tỷ lệ sinh con thứ ba trở lên năm 2023?", {3}),  # the year is no qualifier
+        ("liều tiêm nhắc lần 1", {1}),
+        ("số trẻ dưới 1.000 gram", set()),  # a quantity, not a qualifier
+    ],
+)
+def test_small_numbers_and_ordinals_qualify_an_indicator(text, numbers):
+    assert qualifier_numbers(text) == numbers
