@@ -205,7 +205,7 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
     # a question typed with accents is matched with them; the names of places given back their
-    # accents ("Hau Giang" → "Hậu Giang") do not make an unaccented question one
+    # accents ("Ca Mau" → "Cà Mau") do not make an unaccented question one
     exact = any(has_diacritics(s) for s in syllables(text) if fold(s) not in place_syllables)
     for word in _content_words(YEAR.sub(" ", text), place_syllables, segment=exact):
         alternatives = [word]
