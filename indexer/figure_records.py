@@ -107,7 +107,7 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     if position > 0 and _restates(text, ordered[position - 1], figure):
         before_start = _previous_end_on_line(text, ordered, position - 1)
         before_end = ordered[position - 1].start
-    if position > 0:
+    if before_start > line_span(text, figure.start)[0]:  # after a figure on the same line
         before_start = _after_parenthesis(text, before_start, before_end)
     after_start = figure.end
     after_limit = _next_start_on_line(text, ordered, position)

@@ -514,14 +514,18 @@ class _QuestionKeys:
         return cls(
             frozenset(key for key, accented, _ in syllables if accented),
             frozenset(key for key, accented, _ in syllables if not accented),
-            tuple((_tone(p), fold(_tone(p)), *fold(_tone(p)).split(" ", 1)) for p in pairs),
+            tuple(_keyed_pair(p) for p in pairs),
             frozenset(fold(key) for key, _, _ in syllables),
         )
 
 
-def _tone(pair: str) -> str:
-    """A word pair spelled as records' pairs are (figure_keys.syllable_keys)."""
-    return " ".join(canonical_syllable(s) for s in pair.split())
+def _keyed_pair(pair: str) -> tuple[str, str, str, str]:
+    """A word pair spelled as records' pairs are (figure_keys.syllable_keys): tone-normalised,
+    folded, and its folded first and second syllables."""
+    tone = " ".join(canonical_syllable(s) for s in pair.split())
+    folded = fold(tone)
+    first, second = folded.split(" ", 1)
+    return tone, folded, first, second
 
 
 def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:

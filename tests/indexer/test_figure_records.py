@@ -95,6 +95,7 @@ KẾT QUẢ THỰC HIỆN NĂM 2023
 1. Nhân lực
 - Tỷ lệ xã có nữ hộ sinh: 90% (kể cả hợp đồng), 60% (12/20) xã có nữ hộ sinh biên chế.
 - Tổng số cuộc kiểm tra: 12 cuộc (8 cuộc định kỳ, 4 cuộc đột xuất).
+(Không kể y tế tư nhân) số ca chuyển tuyến: 35 ca.
 """
 
 
@@ -106,6 +107,11 @@ def parenthesis_records():
 def test_a_parenthesis_after_a_figure_qualifies_that_figure_not_the_next(parenthesis_records):
     assert "kể cả hợp đồng" in parenthesis_records["90%"].local
     assert "kể cả hợp đồng" not in parenthesis_records["60%"].local
+
+
+def test_a_parenthesis_opening_a_line_is_that_lines_not_the_figure_above(parenthesis_records):
+    transfers = next(r for raw, r in parenthesis_records.items() if raw.startswith("35"))
+    assert "Không kể y tế tư nhân" in transfers.local
 
 
 def test_a_figure_restated_in_parentheses_shares_the_words_after_it(parenthesis_records):
