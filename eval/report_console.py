@@ -277,6 +277,7 @@ def print_bench(result: BenchResult, rounds: int) -> None:
                 *(f"{v:.0f}" for v in (s.mean_ms, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms)),
             )
     console.print(table)
+    console.print(f"HTTP: {result.http_server}", highlight=False)
     if result.builds:
         b = result.builds
         console.print(

@@ -41,7 +41,9 @@ def healthqa_command() -> str:
 
 
 @contextmanager
-def served_subprocess(index_dir: Path, log_path: Path) -> Iterator[str]:
+def served_subprocess(
+    index_dir: Path, log_path: Path, *, store: str | None = None
+) -> Iterator[str]:
     """`healthqa serve` on 127.0.0.1 and a free port, in its own process so the clients do not
     share its interpreter; yields the base URL once /healthz answers, stops it when done."""
     port = free_loopback_port()
@@ -54,6 +56,7 @@ def served_subprocess(index_dir: Path, log_path: Path) -> Iterator[str]:
         str(port),
         "--index-dir",
         str(index_dir),
+        *(["--store", store] if store else []),
     ]
     url = f"http://127.0.0.1:{port}"
     log_path.parent.mkdir(parents=True, exist_ok=True)

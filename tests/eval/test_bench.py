@@ -65,6 +65,7 @@ def test_bench_json_has_latency_builds_per_worker_count_throughput_and_memory(
         "passages",
         "questions",
         "in_process",
+        "http_server",
         "http",
         "builds",
         "build_workers",
@@ -76,6 +77,7 @@ def test_bench_json_has_latency_builds_per_worker_count_throughput_and_memory(
         assert [s["endpoint"] for s in payload[transport]] == ["/api/search", "/api/ask"]
         assert all(set(s) == LATENCY_FIELDS and s["p95_ms"] > 0 for s in payload[transport])
     assert all(s["requests"] == 3 for s in payload["http"])
+    assert payload["http_server"] == "healthqa serve in a process of its own"
     builds = payload["builds"]
     assert builds["passages"] >= 2 and builds["cold_seconds"] > builds["warm_seconds"]
     assert builds["index_mb"] > 0
@@ -188,3 +190,11 @@ def test_a_corpus_holding_no_planted_fact_is_timed_on_the_dev_questions_without_
     assert result.planted == 0 and result.queries >= MIN_TIMED_QUERIES
     assert (result.recall5, result.recall10, result.mrr10) == (None, None, None)
     assert result.lexical_paths and all(path.questions == 5 for path in result.lexical_paths)
+
+
+def test_bench_refuses_an_unknown_http_server(small_settings, cli_env):
+    result = runner.invoke(
+        app, ["bench", "--http-server", "container", "--skip-build"], env=cli_env(small_settings)
+    )
+    assert result.exit_code != 0
+    assert "unknown --http-server 'container': use process or thread" in result.output
