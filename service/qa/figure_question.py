@@ -125,6 +125,7 @@ def analyze_figure_question(
     folded = fold(question)
     place_syllables = {s for place in scope.named_places for s in syllables(fold(place))}
     place_syllables |= _initialisms(scope.places)
+    accented = typed_with_accents(question, place_syllables)
     terms, pairs = _terms(question, 1.0, place_syllables, glossary, language)
     if carried:
         # the more of the indicator a turn names itself, the less it borrows: "Còn bệnh viện
@@ -141,7 +142,7 @@ def analyze_figure_question(
         pairs=tuple(dict.fromkeys(pairs)),
         scope=scope,
         wanted=_wanted(folded),
-        measure=measure_in(question),
+        measure=measure_in(question, accented=accented),
         sub_units=sub_units_in(folded),
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
@@ -204,9 +205,7 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     capitals = {t.lower() for t in re.findall(r"[^\W\d_]+", text) if t.isupper() and len(t) > 1}
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
-    # a question typed with accents is matched with them; the names of places given back their
-    # accents ("Ca Mau" → "Cà Mau") do not make an unaccented question one
-    exact = any(has_diacritics(s) for s in syllables(text) if fold(s) not in place_syllables)
+    exact = typed_with_accents(text, place_syllables)
     for word in _content_words(YEAR.sub(" ", text), place_syllables, segment=exact):
         alternatives = [word]
         long_form = long_forms.get(word[0]) if len(word) == 1 and word[0] in capitals else None
@@ -214,6 +213,13 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
             alternatives.append(tuple(syllables(long_form)))
         groups.append(TermGroup(tuple(alternatives), weight, exact=exact))
     return groups
+
+
+def typed_with_accents(text: str, place_syllables: set[str]) -> bool:
+    """Whether a question was typed with accents, and so is matched with them: the names of
+    places given back their accents ("Ca Mau" → "Cà Mau", "TTYT" → "Trung tâm Y tế …") do not
+    make an unaccented question one."""
+    return any(has_diacritics(s) for s in syllables(text) if fold(s) not in place_syllables)
 
 
 def _content_words(text: str, place_syllables: set[str], *, segment: bool) -> list[tuple[str, ...]]:
@@ -285,8 +291,9 @@ def _wanted(folded: str) -> Wanted | None:
     return None
 
 
-def measure_in(text: str) -> Measure | None:
-    """What kind of quantity text speaks of: a rate, money or a count."""
+def measure_in(text: str, *, accented: bool | None = None) -> Measure | None:
+    """What kind of quantity text speaks of: a rate, money or a count. `accented` says whether
+    the text was typed with accents (by default: whether it has any)."""
     folded = SHARE_OF_PLAN.sub(" ", fold(text))
     if RATE_CUES.search(folded):
         return "rate"
@@ -294,7 +301,7 @@ def measure_in(text: str) -> Measure | None:
         return "money"
     if COUNT_CUES.search(folded):
         return "count"
-    if has_diacritics(text):
+    if has_diacritics(text) if accented is None else accented:
         counted = COUNT_WORD.search(text.lower())
     else:
         counted = FOLDED_COUNT_WORD.search(folded)

@@ -11,7 +11,7 @@ import json
 import math
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from sys import intern
@@ -70,6 +70,7 @@ CALIBRATION_INPUTS = 5  # see calibration_inputs
 CURRENCY_UNITS = frozenset({"đ", "vnđ", "vnd", "usd"})
 # records whose fields are kept cut into syllable sets between questions (tens of kB each)
 INDEXED_CACHE = 2_048
+STATED_CACHE = 256  # documents whose indicators' stated measures are kept
 
 
 @dataclass(frozen=True)
@@ -200,13 +201,35 @@ class FigureRanker:
         # whose every record each question scores has them all made now, not on its first
         # question
         self._indexed = lru_cache(maxsize=INDEXED_CACHE)(self._index_number)
+        self._stated = lru_cache(maxsize=STATED_CACHE)(self._stated_measures)
         self._recent = threading.local()  # requests rank in several threads
         if len(self._records) <= min(figure_candidates.SCORE_ALL_UP_TO, INDEXED_CACHE):
             for number in range(len(self._records)):
                 self._indexed(number)
 
     def _index_number(self, number: int) -> _Indexed:
-        return _index(self._records[number], self.idf)
+        record = self._records[number]
+        indexed = _index(record, self.idf)
+        if indexed.measure is None:
+            stated = self._stated(record.document.doc_id).get(_label_key(record), ())
+            elsewhere = {measure for line, measure in stated if line != record.line}
+            if len(elsewhere) == 1:
+                indexed = replace(indexed, measure=elsewhere.pop())
+        return indexed
+
+    def _stated_measures(self, doc_id: str) -> dict[str, list[tuple[str, Measure]]]:
+        """The lines where a document gives each of its indicators a unit, with what that unit
+        measures: a bare figure of the same indicator on another line of the document measures
+        the same ("Công suất … ≥60" in one table, "Công suất … > 45%" in the next). On its own
+        line a unit says nothing of a bare figure: "74.059 (đạt 94,5%)" is a count and its
+        share. Units that disagree tell nothing either."""
+        stated: dict[str, list[tuple[str, Measure]]] = {}
+        for record in self._records.of_document(doc_id):
+            if record.figure.unit:
+                measure = _measure_of(record.figure.unit, "")
+                if measure is not None:
+                    stated.setdefault(_label_key(record), []).append((record.line, measure))
+        return stated
 
     def idf(self, syllable: str) -> float:
         return math.log(1 + self._count / (1 + self._candidates.frequency(syllable)))
@@ -517,6 +540,12 @@ class _QuestionKeys:
             tuple(_keyed_pair(p) for p in pairs),
             frozenset(fold(key) for key, _, _ in syllables),
         )
+
+
+def _label_key(record: FigureRecord) -> str:
+    """A figure's label as the same indicator is written elsewhere: folded, i/y spelled alike."""
+    label = record.figure.label or record.indicator
+    return " ".join(fold(canonical_syllable(s)) for s in syllables(label))
 
 
 def _keyed_pair(pair: str) -> tuple[str, str, str, str]:

@@ -36,6 +36,20 @@ def test_a_count_question_prefers_the_count_to_the_rate_per_100000(client):
     assert value == 619
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Số giường bệnh kế hoạch năm 2025 của TTYT huyện Cần Đước?",
+        "TTYT huyen Can Duoc co bao nhieu giuong benh nam 2025?",
+    ],
+)
+def test_a_count_is_not_answered_by_the_bare_share_of_the_same_words(client, question):
+    # the plan's "Công suất sử dụng giường bệnh ≥60" has no unit, but the next table gives the
+    # same indicator in %: it is a bed occupancy, not a number of beds
+    body, value = first_figure(client, question)
+    assert body["answerable"] is False and value is None
+
+
 def test_a_rate_question_prefers_the_result_of_a_past_year(client):
     _, value = first_figure(client, "What is the infant mortality rate in Hau Giang in 2023?")
     assert value == 2.34

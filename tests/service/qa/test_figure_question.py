@@ -46,6 +46,15 @@ def test_an_unaccented_question_stays_unaccented_when_its_places_are_given_accen
     assert analyzed.terms and not any(term.exact for term in analyzed.terms)
 
 
+def test_an_unaccented_count_stays_a_count_when_its_places_are_given_accents():
+    # "so" typed without accents is "số" (a count); the place written back with accents does
+    # not make the question one whose every "so" must carry them
+    analyzed = analyze_figure_question(
+        "so phong kham tu nhan o Hậu Giang nam 2023?", SCOPE, load_glossary(), language="vi"
+    )
+    assert analyzed.measure == "count"
+
+
 def test_shorthand_in_an_unaccented_question_is_written_out_unaccented():
     assert expand_shorthand("HG co bn TYT?") == "HG co bao nhieu TYT?"
     assert expand_shorthand("Hậu Giang có bn TYT?") == "Hậu Giang có bao nhiêu TYT?"

@@ -80,3 +80,62 @@ def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_en
 )
 def test_a_figure_unit_says_what_kind_of_quantity_it_is(unit, measure):
     assert _measure_of(unit, "") == measure
+
+
+class Shelf(list):
+    """Invented records in the shelf's shape: by number, and by document."""
+
+    def of_document(self, doc_id):
+        return [record for record in self if record.document.doc_id == doc_id]
+
+    def prefetch(self, numbers):
+        pass  # all held
+
+
+PLAN_TABLES = """KẾ HOẠCH
+Chỉ tiêu khám chữa bệnh năm 2025
+Phụ lục 1
+Chỉ tiêu của Trung tâm Y tế huyện năm 2025
+Nội dung Chỉ tiêu
+Số lượt khám bệnh 12.000
+Mức độ hài lòng của người bệnh ≥85
+Phụ lục 2
+Chỉ tiêu của Phòng khám đa khoa khu vực năm 2025
+Nội dung Chỉ tiêu
+Số lượt khám bệnh 3.000
+Mức độ hài lòng của người bệnh > 80%
+"""
+
+SHARE_ON_ITS_LINE = """BÁO CÁO
+Kết quả năm 2024
+1. Khám bệnh
+- Người bệnh hài lòng: 1.700 (85%).
+"""
+
+
+def measures_for(question: str, text: str) -> dict[str, float]:
+    """The measure feature of every figure of `text`, by the figure as written."""
+    from indexer.glossary import load_glossary
+    from indexer.scope import QueryScope
+    from service.qa.figure_question import analyze_figure_question
+    from tests.indexer.test_figure_records import records_of
+
+    records = Shelf(records_of("plan", text).values())
+    scope = QueryScope(places=(), unknown_places=(), years=())
+    asked = analyze_figure_question(question, scope, load_glossary(), language="vi")
+    ranking = FigureRanker(records).rank(asked, [], limit=None)
+    measure = FEATURES.index("measure")
+    return {ranked.record.figure.raw: ranked.features[measure] for ranked in ranking.records}
+
+
+def test_a_bare_figure_measures_what_its_indicator_measures_elsewhere_in_the_document():
+    # "≥85" has no unit; the same indicator is "> 80%" in the next table: a share, not a count
+    measures = measures_for("Số người bệnh hài lòng năm 2025?", PLAN_TABLES)
+    assert measures["≥85"] == measures["> 80%"] == -1.0
+    assert measures["12.000"] == 1.0
+
+
+def test_a_unit_on_the_figures_own_line_says_nothing_of_the_bare_figure():
+    # "1.700 (85%)": a count and its share, side by side
+    measures = measures_for("Số người bệnh hài lòng năm 2024?", SHARE_ON_ITS_LINE)
+    assert measures["1.700"] == 0.0 and measures["85%"] == -1.0
