@@ -220,8 +220,8 @@ class FigureRanker:
     def _stated_measures(self, doc_id: str) -> dict[str, list[tuple[str, Measure]]]:
         """The lines where a document gives each of its indicators a unit, with what that unit
         measures: a bare figure of the same indicator on another line of the document measures
-        the same ("Công suất … ≥60" in one table, "Công suất … > 45%" in the next). On its own
-        line a unit says nothing of a bare figure: "74.059 (đạt 94,5%)" is a count and its
+        the same ("Mức độ hài lòng … ≥85" in one table, "Mức độ hài lòng … > 80%" in the next).
+        On its own line a unit says nothing of a bare figure: "1.700 (85%)" is a count and its
         share. Units that disagree tell nothing either."""
         stated: dict[str, list[tuple[str, Measure]]] = {}
         for record in self._records.of_document(doc_id):
