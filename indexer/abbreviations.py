@@ -51,19 +51,33 @@ def written_out(text: str) -> str:
     return _pattern().sub(lambda m: table[m.group(1)], text)
 
 
+@lru_cache(maxsize=1)
+def _folded_shorthand() -> dict[str, str]:
+    """Shorthand as it is typed without accents ("dc" for "đc")."""
+    return {fold(short): long for short, long in shorthand().items()}
+
+
 def expand_shorthand(question: str) -> str:
     """The question with chat shorthand written out ("bn liều" → "bao nhiêu liều", "5-11t" →
-    "5-11 tuổi"); abbreviations that documents use are left as written."""
-    table = shorthand()
+    "5-11 tuổi", "đc"/"dc" → "được"), and an abbreviation glued to a number parted from it
+    ("CS2" → "CS 2"); abbreviations that documents use are left as written."""
     # an unaccented question gets unaccented long forms: it stays a question matched without
-    # accents ("bn" → "bao nhieu")
+    # accents ("bn" → "bao nhieu"); its shorthand is looked up without accents too
     plain = not has_diacritics(question)
+    table = _folded_shorthand() if plain else shorthand()
 
     def written_out(match: re.Match[str]) -> str:
-        found = table.get(match.group(0))
+        word = match.group(0)
+        found = table.get(fold(word) if plain else word)
         if found is None:
-            return match.group(0)
+            return word
         return fold(found) if plain else found
 
+    def parted(match: re.Match[str]) -> str:
+        letters, number = match.groups()
+        return f"{letters} {number}" if letters in abbreviations() else match.group(0)
+
     question = re.sub(r"(?<=\d)t\b", " tuoi" if plain else " tuổi", question)
+    # not inside a document code ("Luật số 15/2023/QH15")
+    question = re.sub(r"(?<![\w/.-])([A-ZĐ]{2,})(\d+)(?![\w/.-])", parted, question)
     return re.sub(r"(?<![\w-])[^\W\d_]+(?![\w-])", written_out, question)

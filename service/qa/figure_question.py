@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from indexer.abbreviations import abbreviations
+from indexer.abbreviations import abbreviations, written_out
 from indexer.glossary import Glossary
 from indexer.scope import YEAR, QueryScope
 from indexer.tokens import WORD_SEPARATOR, fold, has_diacritics, is_stopword, syllables, words
@@ -143,7 +143,8 @@ def analyze_figure_question(
         scope=scope,
         wanted=_wanted(folded),
         measure=measure_in(question, accented=accented),
-        sub_units=sub_units_in(folded),
+        # "CS 2", "TYT xã": the sub-unit written out as the documents name it
+        sub_units=sub_units_in(fold(written_out(question))),
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
     )

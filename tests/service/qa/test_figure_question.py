@@ -61,6 +61,21 @@ def test_shorthand_in_an_unaccented_question_is_written_out_unaccented():
     assert expand_shorthand("tre 5-11t") == "tre 5-11 tuoi"
 
 
+def test_shorthand_typed_without_accents_is_still_shorthand():
+    assert expand_shorthand("HG kham dc bn luot?") == "HG kham duoc bao nhieu luot?"
+
+
+def test_an_abbreviation_glued_to_a_number_is_two_words_but_a_document_code_stays_whole():
+    assert expand_shorthand("TTYT CS2 co bn giuong?") == "TTYT CS 2 co bao nhieu giuong?"
+    assert expand_shorthand("Luật 15/2023/QH15 có hiệu lực?") == "Luật 15/2023/QH15 có hiệu lực?"
+
+
+def test_a_site_written_as_an_abbreviation_is_that_sub_unit():
+    question = expand_shorthand("TTYT Cần Đước CS2 khám bn lượt?")
+    analyzed = analyze_figure_question(question, SCOPE, load_glossary(), language="vi")
+    assert analyzed.sub_units == ("co so 2",)
+
+
 def test_an_abbreviation_keeps_its_long_form_as_an_alternative():
     analyzed = analyze_figure_question(
         "Số TYT có bác sĩ ở Hậu Giang?", SCOPE, load_glossary(), language="vi"
