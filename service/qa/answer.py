@@ -201,6 +201,7 @@ class Answerer:
             self.retriever.glossary,
             language=asked.base.language,
             carried=asked.resolved.carried,
+            carried_sub_units=asked.resolved.sub_units,
         )
 
     # figures

@@ -120,8 +120,10 @@ def analyze_figure_question(
     *,
     language: str,
     carried: str = "",
+    carried_sub_units: tuple[str, ...] = (),
 ) -> FigureQuestion:
-    """`carried` is what a follow-up inherits from earlier turns (their indicator words)."""
+    """`carried` is what a follow-up inherits from earlier turns (their indicator words);
+    `carried_sub_units` the facility or site they named, when this turn names none."""
     folded = fold(question)
     place_syllables = {s for place in scope.named_places for s in syllables(fold(place))}
     place_syllables |= _initialisms(scope.places)
@@ -144,7 +146,7 @@ def analyze_figure_question(
         wanted=_wanted(folded),
         measure=measure_in(question, accented=accented),
         # "CS 2", "TYT xã": the sub-unit written out as the documents name it
-        sub_units=sub_units_in(fold(written_out(question))),
+        sub_units=sub_units_in(fold(written_out(question))) or carried_sub_units,
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
     )

@@ -8,9 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from indexer.abbreviations import written_out
 from indexer.scope import Gazetteer
 from indexer.tokens import fold
-from service.qa.figure_question import content_syllables
+from service.qa.figure_question import content_syllables, sub_units_in
 
 # Matched on folded text: words that open or close a turn that continues the previous one.
 FOLLOW_UP_CUE = re.compile(
@@ -23,6 +24,12 @@ DOCUMENT_DEIXIS = re.compile(
     r"\b(?:van ban|bao cao|ke hoach|chuong trinh|quyet dinh|chi thi|nghi quyet|tai lieu)"
     r"\s+(?:nay|do|tren)\b"
     r"|\b(?:this|that|the same)\s+(?:document|report|plan|programme|program|decision|directive)\b"
+)
+# A turn that names a level of its own ("toàn tỉnh", "the whole district") asks about that
+# level, not the earlier turn's facility. Matched on folded text.
+OWN_LEVEL = re.compile(
+    r"\b(?:toan|ca|cap|tuyen) (?:tinh|huyen|xa)\b|\b(?:tinh|huyen)\b"
+    r"|\b(?:province|provincial|district|commune|whole)\b"
 )
 # A turn this short (content syllables) cannot name an indicator on its own.
 SHORT_TURN = 6
@@ -40,6 +47,9 @@ class ResolvedQuestion:
     carried: str  # the earlier turn's words, for the indicator this turn leaves out
     previous: str | None  # the earlier user turn, when this one continues it
     points_back: bool  # names "this document": ask the one the earlier answer came from
+    # the facility or site ("co so 2", "tuyen huyen") the turn leaves out and an earlier one
+    # named: "Còn điện tim thì bao nhiêu?" after a question about a centre's second site
+    sub_units: tuple[str, ...] = ()
 
 
 def resolve_follow_up(
@@ -64,11 +74,17 @@ def resolve_follow_up(
     # places and years come from the nearest earlier turn that names them
     places: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    sub_units: tuple[str, ...] = ()
     for earlier in reversed(previous_turns):
         earlier_scope = gazetteer.scope(earlier)
+        if not places:
+            # a sub-unit belongs to its place: only turns up to the one naming the place count
+            sub_units = sub_units or sub_units_in(fold(written_out(earlier)))
         # as the turn named them: "Tây Ninh", resolved again to the former units it absorbed
         places = places or earlier_scope.asked_places
         years = years or earlier_scope.years
+    if scope.places or sub_units_in(fold(written_out(question))) or OWN_LEVEL.search(folded):
+        sub_units = ()
     added = []
     if not scope.places:
         added += list(places)
@@ -78,4 +94,4 @@ def resolve_follow_up(
     carried = " ".join(
         s for s in content_syllables(previous, gazetteer.scope(previous).named_places) if s
     )
-    return ResolvedQuestion(resolved, carried, previous, points_back)
+    return ResolvedQuestion(resolved, carried, previous, points_back, sub_units)

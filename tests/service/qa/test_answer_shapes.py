@@ -74,3 +74,12 @@ def test_a_highest_or_lowest_question_takes_the_extreme_of_the_enumeration(
     # the report lists twelve units' average extra income in one sentence
     body = ask(client, question)
     assert body["figures"][0]["value"] == expected
+
+
+def test_a_follow_up_about_another_indicator_is_answered_for_the_same_site(client):
+    body = ask(
+        client,
+        "Còn X-quang thì bao nhiêu?",
+        ["TTYT huyện Cần Đước cơ sở 2 được giao chỉ tiêu bao nhiêu lượt khám bệnh năm 2025?"],
+    )
+    assert body["answerable"] and body["figures"][0]["value"] == 300

@@ -64,3 +64,40 @@ def test_a_follow_up_after_a_province_of_today_keeps_that_province_not_its_forme
     )
     assert resolved.question == "Còn năm 2030 thì sao? (Tây Ninh)"
     assert "tây" not in resolved.carried.split() and "ninh" not in resolved.carried.split()
+
+
+def test_a_follow_up_about_another_indicator_stays_at_the_site_asked_before(gazetteer):
+    resolved = resolve_follow_up(
+        "Còn điện tim thì bao nhiêu?",
+        history("Cơ sở 2 của TTYT huyện Cần Đước được giao bao nhiêu ca siêu âm năm 2025?"),
+        gazetteer,
+    )
+    assert resolved.sub_units == ("co so 2",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Còn toàn huyện thì sao?",  # names a level of its own
+        "Còn cơ sở 1 thì sao?",  # names a site of its own
+        "Còn Lai Châu thì sao?",  # another place: the site was the earlier place's
+    ],
+)
+def test_a_follow_up_naming_its_own_level_site_or_place_leaves_the_earlier_site(
+    gazetteer, question
+):
+    resolved = resolve_follow_up(
+        question,
+        history("Cơ sở 2 của TTYT huyện Cần Đước được giao bao nhiêu ca siêu âm năm 2025?"),
+        gazetteer,
+    )
+    assert resolved.sub_units == ()
+
+
+def test_a_site_named_before_another_place_is_not_carried(gazetteer):
+    resolved = resolve_follow_up(
+        "Còn điện tim thì bao nhiêu?",
+        history("Cơ sở 2 của TTYT huyện Cần Đước có bao nhiêu ca siêu âm?", "Còn Hậu Giang?"),
+        gazetteer,
+    )
+    assert resolved.sub_units == ()
