@@ -35,6 +35,8 @@ SENTENCE_END = re.compile(r";|\.(?!\d)")
 PARENTHESIS = re.compile(r"\s*\([^()\d]*\)")
 OPENING = re.compile(r"\s*\(\s*")
 CLOSING = re.compile(r"\s*\)")
+# What parts two clauses of a line: a comma or semicolon, or a full stop before a space.
+SEPARATOR = re.compile(r"[,;]|\.(?=\s)")
 # A numbered heading's number ("1. ", "2.3. "): not part of the lead-in's words.
 HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
@@ -117,7 +119,41 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     closing = CLOSING.match(text, after_start, after_limit)
     if closing:  # the figure, or its restatement, stands in parentheses
         after_start = closing.end()
+    # Between two figures of a line, a comma, semicolon or full stop parts their clauses: the
+    # words before it are the first figure's, the words after it the second's ("53 cơ sở đã
+    # cấp mã, 21 cơ sở gửi đơn": "cơ sở gửi đơn" is 21's; "khám 1.000 lượt, chụp X-quang
+    # 300": "chụp X-quang" is 300's). Without one, the words between them are both figures'.
+    if before_start > line_span(text, figure.start)[0]:
+        before_start = _past_last_separator(text, before_start, before_end)
+    if after_limit < line_span(text, figure.start)[1]:
+        after_limit = _first_separator(text, after_start, after_limit)
     return _Clause(before_start, before_end, after_start, after_limit)
+
+
+def _separators(text: str, start: int, end: int) -> list[int]:
+    """Where text[start:end] is parted by a comma, a semicolon or a full stop, outside
+    parentheses."""
+    found = []
+    depth = 0
+    for at in range(start, end):
+        character = text[at]
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and SEPARATOR.match(text, at, end):
+            found.append(at)
+    return found
+
+
+def _past_last_separator(text: str, start: int, end: int) -> int:
+    found = _separators(text, start, end)
+    return found[-1] + 1 if found else start
+
+
+def _first_separator(text: str, start: int, end: int) -> int:
+    found = _separators(text, start, end)
+    return found[0] if found else end
 
 
 def _restates(text: str, figure: Figure, following: Figure) -> bool:

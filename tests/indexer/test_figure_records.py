@@ -182,3 +182,23 @@ def test_a_parent_named_before_its_colon_gives_only_that_name(nested_records):
     project = nested_records["2.977 triệu đồng"].indicator
     assert project.startswith("Các dự án của chương trình mục tiêu – Tiểu dự án dinh dưỡng")
     assert "31%" not in project
+
+
+ENUMERATION = """BÁO CÁO
+Kết quả năm 2024
+1. Công nghệ thông tin
+- 100% cơ sở triển khai kê đơn điện tử (40 cơ sở đã cấp mã liên thông, 15 cơ sở gửi đơn \
+về hệ thống, 200 bác sĩ đã cấp mã kê đơn).
+- Khám bệnh: 1.000 lượt, chụp X-quang: 300 ca; nội soi 12 ca.
+"""
+
+
+def test_a_comma_between_two_figures_parts_their_clauses():
+    records = records_of("e", ENUMERATION)
+    # the figure first, then what it counts: the words after the comma are the next figure's
+    assert "gửi đơn" in records["15 cơ sở"].local and "cấp mã" not in records["15 cơ sở"].local
+    assert "gửi đơn" not in records["200 bác sĩ"].local
+    # the label first, then the figure: the words before the comma are the previous figure's
+    assert records["300 ca"].local == "chụp X-quang"
+    assert "X-quang" not in records["1.000 lượt"].local
+    assert records["12 ca"].local == "nội soi"

@@ -83,3 +83,20 @@ def test_unaccented_question_gets_the_same_figure(client):
 def test_a_figure_is_found_however_the_question_spells_its_i_or_y(client, question):
     _, value = first_figure(client, question)
     assert value == 72
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "Năm 2023 Hậu Giang có bao nhiêu cơ sở khám chữa bệnh gửi đơn thuốc điện tử về hệ thống?",
+            21,
+        ),
+        ("Năm 2023 Hậu Giang có bao nhiêu bác sĩ được cấp mã kê đơn thuốc điện tử?", 325),
+    ],
+)
+def test_each_figure_of_an_enumeration_is_named_by_its_own_item(client, question, expected):
+    # "(53 CSKCB đã cấp mã liên thông, 21 CSKCB thực hiện liên thông gửi đơn thuốc về hệ thống,
+    # 325 bác sĩ đã cấp mã …)": the words after each comma name the next figure
+    _, value = first_figure(client, question)
+    assert value == expected
