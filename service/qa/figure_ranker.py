@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
@@ -70,6 +71,7 @@ CALIBRATION_INPUTS = 5  # see calibration_inputs
 CURRENCY_UNITS = frozenset({"đ", "vnđ", "vnd", "usd"})
 # records whose fields are kept cut into syllable sets between questions (tens of kB each)
 INDEXED_CACHE = 2_048
+LABEL_YEAR = re.compile(r"(?:19|20)\d\d")  # a year written in a label, as one syllable
 STATED_CACHE = 256  # documents whose indicators' stated measures are kept
 
 
@@ -595,11 +597,29 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         tuple(
             (key, idf(key))
             for key in dict.fromkeys(
-                syllable_keys(s)[1]
-                for s in syllables(expanded(record.figure.label or record.indicator))
+                _indicator_words(expanded(record.figure.label or record.indicator), places)
             )
         ),
     )
+
+
+def _indicator_words(label: str, places: set[str]) -> list[str]:
+    """The accent-folded syllables of a label that name its indicator. Its place ("… Hậu Giang")
+    and its year ("năm 2023") are the figure's scope, which the facets check: a question need
+    not repeat them, and "dân số tỉnh X năm 2023" names no more of an indicator than "dân số"."""
+    keys = [syllable_keys(s)[1] for s in syllables(label)]
+    kept = [True] * len(keys)
+    for place in places:
+        named = place.split()
+        for start in range(len(keys) - len(named) + 1):
+            if keys[start : start + len(named)] == named:
+                kept[start : start + len(named)] = [False] * len(named)
+    for n, key in enumerate(keys):
+        if LABEL_YEAR.fullmatch(key):
+            kept[n] = False
+            if n and keys[n - 1] == "nam":
+                kept[n - 1] = False
+    return [key for key, keep in zip(keys, kept, strict=True) if keep]
 
 
 def _paired(item: _Indexed, field: str, *pairs: str) -> bool:

@@ -113,8 +113,8 @@ Kết quả năm 2024
 """
 
 
-def measures_for(question: str, text: str) -> dict[str, float]:
-    """The measure feature of every figure of `text`, by the figure as written."""
+def features_for(question: str, text: str, feature: str) -> dict[str, float]:
+    """One feature of every figure of `text`, by the figure as written."""
     from indexer.glossary import load_glossary
     from indexer.scope import QueryScope
     from service.qa.figure_question import analyze_figure_question
@@ -124,8 +124,12 @@ def measures_for(question: str, text: str) -> dict[str, float]:
     scope = QueryScope(places=(), unknown_places=(), years=())
     asked = analyze_figure_question(question, scope, load_glossary(), language="vi")
     ranking = FigureRanker(records).rank(asked, [], limit=None)
-    measure = FEATURES.index("measure")
-    return {ranked.record.figure.raw: ranked.features[measure] for ranked in ranking.records}
+    column = FEATURES.index(feature)
+    return {ranked.record.figure.raw: ranked.features[column] for ranked in ranking.records}
+
+
+def measures_for(question: str, text: str) -> dict[str, float]:
+    return features_for(question, text, "measure")
 
 
 def test_a_bare_figure_measures_what_its_indicator_measures_elsewhere_in_the_document():
@@ -139,3 +143,18 @@ def test_a_unit_on_the_figures_own_line_says_nothing_of_the_bare_figure():
     # "1.700 (85%)": a count and its share, side by side
     measures = measures_for("Số người bệnh hài lòng năm 2024?", SHARE_ON_ITS_LINE)
     assert measures["1.700"] == 0.0 and measures["85%"] == -1.0
+
+
+POPULATION = """BÁO CÁO
+Kết quả năm 2023
+1. Dân số
+- Dân số Hậu Giang năm 2023 là 700.000 người; dân số nam 50,5%.
+"""
+
+
+def test_a_labels_place_and_year_are_not_words_a_question_must_ask():
+    # "Dân số Hậu Giang năm 2023" names the indicator "dân số" for its place and year, which
+    # the facets check; "dân số nam" names a narrower indicator
+    precision = features_for("Dân số là bao nhiêu?", POPULATION, "label_precision")
+    assert precision["700.000 người"] == 1.0
+    assert precision["50,5%"] < 1.0
