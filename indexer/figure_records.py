@@ -29,14 +29,17 @@ LINE_TOPIC = re.compile(r"^\s*(?:[-+•*–]\s*)?(?P<topic>[^\W\d_][^:\d;.]{2,80
 MAX_TOPIC_WORDS = 8
 # Where the words after a figure stop naming it: a comma, a semicolon or a full stop that is not
 # a thousands separator (after "03 ca tử vong, " the next figure's label begins).
-CLAUSE_END = re.compile(r"[;,(]|\.(?!\d)")
-SENTENCE_END = re.compile(r";|\.(?!\d)")
+# A full stop ends a sentence only where no letter or digit follows it: "CT.Scaner" and "1.000"
+# are one word each.
+CLAUSE_END = re.compile(r"[;,(]|\.(?!\w)")
+SENTENCE_END = re.compile(r";|\.(?!\w)")
 # A parenthesis without a figure in it; one opened right before a figure; one closed after it.
 PARENTHESIS = re.compile(r"\s*\([^()\d]*\)")
 OPENING = re.compile(r"\s*\(\s*")
 CLOSING = re.compile(r"\s*\)")
-# What parts two clauses of a line: a comma or semicolon, or a full stop before a space.
-SEPARATOR = re.compile(r"[,;]|\.(?=\s)")
+# What parts two clauses of a line: a comma, a semicolon or a full stop (CLAUSE_END's, less
+# the opening parenthesis: a parenthesis is skipped whole).
+SEPARATOR = re.compile(r"[,;]|\.(?!\w)")
 # A numbered heading's number ("1. ", "2.3. "): not part of the lead-in's words.
 HEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+")
 # How far back a list item's lead-in ("Kết quả … cụ thể:") may stand.
@@ -119,21 +122,19 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     closing = CLOSING.match(text, after_start, after_limit)
     if closing:  # the figure, or its restatement, stands in parentheses
         after_start = closing.end()
-    # Between two figures of a line, a comma, semicolon or full stop parts their clauses: the
-    # words before it are the first figure's, the words after it the second's ("53 cơ sở đã
-    # cấp mã, 21 cơ sở gửi đơn": "cơ sở gửi đơn" is 21's; "khám 1.000 lượt, chụp X-quang
-    # 300": "chụp X-quang" is 300's). Without one, the words between them are both figures'.
+    # After a figure on the same line, a comma, semicolon or full stop parts the two clauses:
+    # the words after it are this figure's ("53 cơ sở đã cấp mã, 21 cơ sở gửi đơn": "cơ sở gửi
+    # đơn" is 21's, not "đã cấp mã"); the words before it are the previous figure's, whose
+    # clause ends at it (CLAUSE_END). Without one, the words between them are both figures'.
     if before_start > line_span(text, figure.start)[0]:
         before_start = _past_last_separator(text, before_start, before_end)
-    if after_limit < line_span(text, figure.start)[1]:
-        after_limit = _first_separator(text, after_start, after_limit)
     return _Clause(before_start, before_end, after_start, after_limit)
 
 
-def _separators(text: str, start: int, end: int) -> list[int]:
-    """Where text[start:end] is parted by a comma, a semicolon or a full stop, outside
-    parentheses."""
-    found = []
+def _past_last_separator(text: str, start: int, end: int) -> int:
+    """Just past the last comma, semicolon or full stop of text[start:end] outside parentheses
+    (`start` when there is none)."""
+    past = start
     depth = 0
     for at in range(start, end):
         character = text[at]
@@ -142,18 +143,8 @@ def _separators(text: str, start: int, end: int) -> list[int]:
         elif character == ")":
             depth = max(depth - 1, 0)
         elif depth == 0 and SEPARATOR.match(text, at, end):
-            found.append(at)
-    return found
-
-
-def _past_last_separator(text: str, start: int, end: int) -> int:
-    found = _separators(text, start, end)
-    return found[-1] + 1 if found else start
-
-
-def _first_separator(text: str, start: int, end: int) -> int:
-    found = _separators(text, start, end)
-    return found[0] if found else end
+            past = at + 1
+    return past
 
 
 def _restates(text: str, figure: Figure, following: Figure) -> bool:

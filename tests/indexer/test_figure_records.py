@@ -202,3 +202,8 @@ def test_a_comma_between_two_figures_parts_their_clauses():
     assert records["300 ca"].local == "chụp X-quang"
     assert "X-quang" not in records["1.000 lượt"].local
     assert records["12 ca"].local == "nội soi"
+
+
+def test_a_full_stop_inside_a_word_ends_no_sentence():
+    text = "BÁO CÁO\nKết quả năm 2024\n- Khám bệnh: 1.000 lượt; số lượt chụp CT.Scanner: 500.\n"
+    assert records_of("s", text)["500"].local == "số lượt chụp CT.Scanner"
