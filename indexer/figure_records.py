@@ -27,6 +27,7 @@ ITEM = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\)|\(\d{1,2}\))\s*")
 # the colon directly ("Tổng số lượt khám: 1.234"), the words before it are that figure's label.
 LINE_TOPIC = re.compile(r"^\s*(?:[-+•*–]\s*)?(?P<topic>[^\W\d_][^:\d;.]{2,80}?)\s*:\s*(?=[^\W\d_])")
 MAX_TOPIC_WORDS = 8
+MAX_HEADING_WORDS = 12
 # Where the words after a figure stop naming it: a comma, a semicolon or a full stop that is not
 # a thousands separator (after "03 ca tử vong, " the next figure's label begins).
 # A full stop ends a sentence only where no letter or digit follows it: "CT.Scaner" and "1.000"
@@ -248,6 +249,11 @@ def _context(
         indicator = f"{topic} – {indicator}"
     if lead_in and lead_in.lower() not in indicator.lower():
         indicator = f"{lead_in} – {indicator}"
+    heading = _heading_topic(passage) if not lead_in and not passage.context else ""
+    if heading and heading.lower() not in indicator.lower():
+        # prose under a heading ("3.8. Khám bệnh, chữa bệnh Y học cổ truyền: Tổng số khám
+        # bệnh …"): the heading names what its paragraph's figures are about
+        indicator = f"{heading} – {indicator}"
     expanded = " ".join(expansions(f"{indicator} {line} {_setting(passage, document)}"))
     return FigureContext(
         doc_id=figure.doc_id,
@@ -284,6 +290,14 @@ def _setting(passage: Passage, document: Document) -> str:
     identity = [attributes.doc_type, attributes.title, attributes.issuing_body]
     parts = [passage.context, " › ".join(passage.section), *identity]
     return " | ".join(part for part in parts if part)
+
+
+def _heading_topic(passage: Passage) -> str:
+    """The passage's own heading without its number, when short enough to name a topic."""
+    if not passage.section:
+        return ""
+    heading = HEADING_NUMBER.sub("", passage.section[-1].strip())
+    return heading if len(heading.split()) <= MAX_HEADING_WORDS else ""
 
 
 def _line_topic(line: str) -> str:

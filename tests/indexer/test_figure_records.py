@@ -74,8 +74,7 @@ def prose_records():
 
 def test_a_line_that_opens_with_its_topic_gives_the_topic_to_every_figure_on_it(prose_records):
     rate = next(r for raw, r in prose_records.items() if raw.startswith("12,5"))
-    assert rate.indicator.startswith("Bệnh Sởi")
-    assert "tỷ lệ mắc" in rate.indicator
+    assert "Bệnh Sởi – tỷ lệ mắc" in rate.indicator  # under its heading's topic, first
 
 
 def test_a_figure_named_after_its_number_has_those_words_in_its_clause(prose_records):
@@ -207,3 +206,14 @@ def test_a_comma_between_two_figures_parts_their_clauses():
 def test_a_full_stop_inside_a_word_ends_no_sentence():
     text = "BÁO CÁO\nKết quả năm 2024\n- Khám bệnh: 1.000 lượt; số lượt chụp CT.Scanner: 500.\n"
     assert records_of("s", text)["500"].local == "số lượt chụp CT.Scanner"
+
+
+def test_a_paragraphs_figures_carry_the_heading_they_stand_under():
+    text = """BÁO CÁO
+Phần I
+KẾT QUẢ THỰC HIỆN CÔNG TÁC Y TẾ NĂM 2023
+1. Khám bệnh, chữa bệnh bằng y học cổ truyền
+Tổng số khám bệnh: 12.000 lượt, chiếm 10% tổng số lượt khám chung.
+"""
+    indicator = records_of("h", text)["12.000 lượt"].indicator
+    assert indicator == "Khám bệnh, chữa bệnh bằng y học cổ truyền – Tổng số khám bệnh"
