@@ -14,11 +14,11 @@ from eval.answers import evaluate_answers
 from eval.dataset import DEFAULT_SET, UNTYPED, load_dataset
 from eval.retrieval import evaluate_retrieval
 
-# kind → lowest first-figure accuracy accepted (English is 9 or 10 of 11: one English item's
-# confidence lies at the threshold and falls either side of it from one refit to the next)
+# kind → lowest first-figure accuracy accepted: one item under the measured number (English is
+# 10 of 11 now, 9 of 11 with some refits: one item's confidence lies near the threshold)
 FIGURE_FLOORS = {
     "untyped": 0.90,
-    "figure": 0.80,
+    "figure": 0.85,
     "abbreviation-colloquial": 0.90,
     "english": 0.80,
     "plan-vs-actual": 0.85,
@@ -63,7 +63,7 @@ def test_hybrid_retrieval_meets_the_recall_floors(hybrid):
 
 
 def test_first_figures_meet_the_floor_of_every_kind(answers):
-    assert answers.group("all").figure_accuracy >= 0.90
+    assert answers.group("all").figure_accuracy >= 0.93
     for kind, floor in FIGURE_FLOORS.items():
         assert answers.kind(kind).figure_accuracy >= floor, kind
 
