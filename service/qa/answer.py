@@ -74,6 +74,8 @@ class _Asked:
     scope: QueryScope
     hits: tuple[Hit, ...]
     doc_ids: set[str] | None
+    # the earlier answer's figure (document, offset) when the turn asks about a part of it
+    within: tuple[str, int] | None = None
 
 
 class Answerer:
@@ -179,16 +181,31 @@ class Answerer:
             return _abstain(base, wording.nothing_found(language))
         allowed = matching_documents(list(self.documents.values()), filters or SearchFilters())
         doc_ids = set(allowed) if allowed is not None else None
-        return _Asked(base, resolved, query, own, own_scope, hits, doc_ids)
+        within = None
+        if resolved.within_previous and resolved.previous is not None:
+            within = self._previous_figure(resolved.previous, history)
+        return _Asked(base, resolved, query, own, own_scope, hits, doc_ids, within)
+
+    def _previous_answer(self, previous: str, history: Sequence[Turn]) -> Answer:
+        """The earlier turn asked again, with the turns before it."""
+        earlier = list(history)
+        while earlier and earlier[-1].content != previous:
+            earlier.pop()
+        return self.ask(previous, earlier[:-1])
+
+    def _previous_figure(self, previous: str, history: Sequence[Turn]) -> tuple[str, int] | None:
+        """ "Trong số đó …": where the earlier answer's figure is written."""
+        answer = self._previous_answer(previous, history)
+        if not answer.figures:
+            return None
+        figure = answer.figures[0].figure
+        return figure.doc_id, figure.start
 
     def _previous_document(
         self, previous: str, history: Sequence[Turn], filters: SearchFilters | None
     ) -> SearchFilters:
         """ "Văn bản này do ai ký?": the document the earlier answer came from."""
-        earlier = list(history)
-        while earlier and earlier[-1].content != previous:
-            earlier.pop()
-        answer = self.ask(previous, earlier[:-1])
+        answer = self._previous_answer(previous, history)
         base = filters or SearchFilters()
         if not answer.citations:
             return base
@@ -202,6 +219,7 @@ class Answerer:
             language=asked.base.language,
             carried=asked.resolved.carried,
             carried_sub_units=asked.resolved.sub_units,
+            within=asked.within,
         )
 
     # figures

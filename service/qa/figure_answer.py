@@ -50,6 +50,10 @@ class FigureAnswerer:
             compared = self._compare(question, hits, question_text, language, doc_ids)
             if compared is not None:
                 return compared
+        if question.within is not None:
+            part = self._part_of_previous(question, hits, language)
+            if part is not None:
+                return part
         ranking = self.ranker.rank(question, hits, doc_ids=doc_ids, limit=1)
         if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
             other = ranking.answered_elsewhere
@@ -79,6 +83,30 @@ class FigureAnswerer:
             records=tuple(records),
             quotes=tuple(_quote(r) for r in records),
         )
+
+    def _part_of_previous(
+        self, question: FigureQuestion, hits: Sequence[Hit], language: str
+    ) -> FigureFinding | None:
+        """ "Trong số đó …": the best-ranked figure written on the earlier answer's line (its
+        sentence or row), other than that answer, when the question is answered confidently
+        at all; None sends the question to the whole corpus."""
+        assert question.within is not None
+        doc_id, offset = question.within
+        ranking = self.ranker.rank(question, hits, doc_ids={doc_id}, limit=None)
+        if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
+            return None
+        for ranked in ranking.records:
+            record = ranked.record
+            start, end = line_span(record.document.text, offset)
+            if record.figure.start != offset and start <= record.figure.start < end:
+                return FigureFinding(
+                    answerable=True,
+                    confidence=ranking.confidence,
+                    text=self._sentence(language, record),
+                    records=(record,),
+                    quotes=(_quote(record),),
+                )
+        return None
 
     def _sentence(self, language: str, record: FigureRecord) -> str:
         start, end = _quote(record)

@@ -111,6 +111,9 @@ class FigureQuestion:
     # small numbers that qualify the indicator: "mũi 3", "lần 2", "trẻ 6-14 tuổi", "con thứ 4"
     qualifiers: frozenset[int] = frozenset()
     extreme: Extreme | None = None  # asks which of several figures is the highest or lowest
+    # (document, offset) of the earlier answer's figure when the turn asks about a part of what
+    # it counted ("Trong số đó …"): the answer is written on that figure's line
+    within: tuple[str, int] | None = None
 
 
 def analyze_figure_question(
@@ -121,6 +124,7 @@ def analyze_figure_question(
     language: str,
     carried: str = "",
     carried_sub_units: tuple[str, ...] = (),
+    within: tuple[str, int] | None = None,
 ) -> FigureQuestion:
     """`carried` is what a follow-up inherits from earlier turns (their indicator words);
     `carried_sub_units` the facility or site they named, when this turn names none."""
@@ -149,6 +153,7 @@ def analyze_figure_question(
         sub_units=sub_units_in(fold(written_out(question))) or carried_sub_units,
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
+        within=within,
     )
 
 

@@ -31,6 +31,11 @@ OWN_LEVEL = re.compile(
     r"\b(?:toan|ca|cap|tuyen) (?:tinh|huyen|xa)\b|\b(?:tinh|huyen)\b"
     r"|\b(?:province|provincial|district|commune|whole)\b"
 )
+# A turn asking about a part of what the earlier answer counted: "Trong số đó …", "Of those, …".
+# Its figure is written with the earlier one, in the same sentence or row.
+WITHIN_PREVIOUS = re.compile(
+    r"^\s*(?:trong (?:so )?(?:do|nay|ay)|(?:of|among) (?:those|them|these|which))\b"
+)
 # A turn this short (content syllables) cannot name an indicator on its own.
 SHORT_TURN = 6
 
@@ -50,6 +55,8 @@ class ResolvedQuestion:
     # the facility or site ("co so 2", "tuyen huyen") the turn leaves out and an earlier one
     # named: "Còn điện tim thì bao nhiêu?" after a question about a centre's second site
     sub_units: tuple[str, ...] = ()
+    # asks about a part of what the earlier answer counted ("Trong số đó …")
+    within_previous: bool = False
 
 
 def resolve_follow_up(
@@ -64,6 +71,7 @@ def resolve_follow_up(
     content = content_syllables(question, scope.named_places)
     continues = (
         FOLLOW_UP_CUE.search(folded) is not None
+        or WITHIN_PREVIOUS.search(folded) is not None
         or points_back
         or len(content) < SHORT_TURN
         or not scope.places
@@ -94,4 +102,5 @@ def resolve_follow_up(
     carried = " ".join(
         s for s in content_syllables(previous, gazetteer.scope(previous).named_places) if s
     )
-    return ResolvedQuestion(resolved, carried, previous, points_back, sub_units)
+    within = WITHIN_PREVIOUS.search(folded) is not None
+    return ResolvedQuestion(resolved, carried, previous, points_back, sub_units, within)

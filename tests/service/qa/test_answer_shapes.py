@@ -83,3 +83,14 @@ def test_a_follow_up_about_another_indicator_is_answered_for_the_same_site(clien
         ["TTYT huyện Cần Đước cơ sở 2 được giao chỉ tiêu bao nhiêu lượt khám bệnh năm 2025?"],
     )
     assert body["answerable"] and body["figures"][0]["value"] == 300
+
+
+def test_a_follow_up_about_a_part_of_the_earlier_count_is_answered_from_its_sentence(client):
+    # "(số đang quản lý 1.083)" stands with the cumulative count, not with the methadone
+    # patients "hiện đang điều trị" a few lines below
+    body = ask(
+        client,
+        "Trong số đó hiện quản lý được bao nhiêu người?",
+        ["Hậu Giang có lũy kế bao nhiêu người nhiễm HIV tính từ năm 2004?"],
+    )
+    assert body["answerable"] and body["figures"][0]["value"] == 1083

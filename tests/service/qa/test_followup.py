@@ -101,3 +101,13 @@ def test_a_site_named_before_another_place_is_not_carried(gazetteer):
         gazetteer,
     )
     assert resolved.sub_units == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["Trong số đó bao nhiêu ca tử vong?", "Of those, how many died?"]
+)
+def test_a_turn_about_a_part_of_the_earlier_answer_says_so(gazetteer, question):
+    resolved = resolve_follow_up(
+        question, history("Hậu Giang có bao nhiêu ca sốt xuất huyết năm 2023?"), gazetteer
+    )
+    assert resolved.within_previous and resolved.previous is not None
