@@ -124,8 +124,8 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     if closing:  # the figure, or its restatement, stands in parentheses
         after_start = closing.end()
     # After a figure on the same line, a comma, semicolon or full stop parts the two clauses:
-    # the words after it are this figure's ("53 cơ sở đã cấp mã, 21 cơ sở gửi đơn": "cơ sở gửi
-    # đơn" is 21's, not "đã cấp mã"); the words before it are the previous figure's, whose
+    # the words after it are this figure's ("40 xã đã kết nối, 15 xã gửi dữ liệu": "xã gửi dữ
+    # liệu" is 15's, not "đã kết nối"); the words before it are the previous figure's, whose
     # clause ends at it (CLAUSE_END). Without one, the words between them are both figures'.
     if before_start > line_span(text, figure.start)[0]:
         before_start = _past_last_separator(text, before_start, before_end)
@@ -251,8 +251,8 @@ def _context(
         indicator = f"{lead_in} – {indicator}"
     heading = _heading_topic(passage) if not lead_in and not passage.context else ""
     if heading and heading.lower() not in indicator.lower():
-        # prose under a heading ("3.8. Khám bệnh, chữa bệnh Y học cổ truyền: Tổng số khám
-        # bệnh …"): the heading names what its paragraph's figures are about
+        # prose under a heading ("2.1. Phòng chống sốt rét" over "Số ca mắc: 12 ca …"): the
+        # heading names what its paragraph's figures are about
         indicator = f"{heading} – {indicator}"
     expanded = " ".join(expansions(f"{indicator} {line} {_setting(passage, document)}"))
     return FigureContext(

@@ -95,9 +95,9 @@ class FigureAnswerer:
         ranking = self.ranker.rank(question, hits, doc_ids={doc_id}, limit=None)
         if ranking.best is None or ranking.confidence < self.ranker.model.threshold:
             return None
+        start, end = line_span(ranking.best.record.document.text, offset)  # one document
         for ranked in ranking.records:
             record = ranked.record
-            start, end = line_span(record.document.text, offset)
             if record.figure.start != offset and start <= record.figure.start < end:
                 return FigureFinding(
                     answerable=True,

@@ -53,7 +53,7 @@ class ResolvedQuestion:
     previous: str | None  # the earlier user turn, when this one continues it
     points_back: bool  # names "this document": ask the one the earlier answer came from
     # the facility or site ("co so 2", "tuyen huyen") the turn leaves out and an earlier one
-    # named: "Còn điện tim thì bao nhiêu?" after a question about a centre's second site
+    # named: "Còn nội soi thì sao?" after a question about a centre's second site
     sub_units: tuple[str, ...] = ()
     # asks about a part of what the earlier answer counted ("Trong số đó …")
     within_previous: bool = False
