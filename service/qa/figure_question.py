@@ -63,7 +63,8 @@ SUB_UNIT = re.compile(
     r"phong kham da khoa khu vuc|pkdkkv)\b"
 )
 # A one- or two-digit number standing alone: not a piece of "1.000" or "2,5".
-SMALL_NUMBER = re.compile(r"(?<![\d.,])\d{1,2}(?!\d|[.,]\d)")
+# Not a digit of a name: "COVID-19", "H5N1", "SARS-CoV-2" name a disease or a virus.
+SMALL_NUMBER = re.compile(r"(?<![\d.,])(?<![^\W\d_])(?<![^\W\d_]-)\d{1,2}(?!\d|[.,]\d)")
 # Ordinals that name a dose, a round or a birth order, as the number a label writes.
 ORDINALS = {
     "first": 1,

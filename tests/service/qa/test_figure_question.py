@@ -146,6 +146,8 @@ def test_a_hospital_named_by_its_level_is_that_levels_sub_unit(text, units):
         ("Tỷ lệ sinh con thứ ba trở lên năm 2023?", {3}),  # the year is no qualifier
         ("liều tiêm nhắc lần 1", {1}),
         ("số trẻ dưới 1.000 gram", set()),  # a quantity, not a qualifier
+        ("How many COVID-19 vaccine doses?", set()),  # the digits of a name
+        ("ca cúm A/H5N1 mũi 2", {2}),
     ],
 )
 def test_small_numbers_and_ordinals_qualify_an_indicator(text, numbers):
