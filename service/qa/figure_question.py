@@ -62,6 +62,8 @@ SUB_UNIT = re.compile(
     r"\b(co so \d+|facility \d+|site|second site|tyt xa|tram y te xa|tuyen (?:tinh|huyen|xa)|"
     r"phong kham da khoa khu vuc|pkdkkv)\b"
 )
+# The word that introduces a year, with or without its accents.
+YEAR_WORD = re.compile(r"\bn[aă]m\s+(?=(?:19|20)\d\d\b)", re.IGNORECASE)
 # A one- or two-digit number standing alone: not a piece of "1.000" or "2,5".
 # Not a digit of a name: "COVID-19", "H5N1", "SARS-CoV-2" name a disease or a virus.
 SMALL_NUMBER = re.compile(r"(?<![\d.,])(?<![^\W\d_])(?<![^\W\d_]-)\d{1,2}(?!\d|[.,]\d)")
@@ -192,7 +194,7 @@ def _terms(
                 terms.append(TermGroup(((word.lower(),),), weight, unrendered=True))
     else:
         terms.extend(_vietnamese_terms(text, place_syllables, weight))
-    content = _content(YEAR.sub(" ", text), place_syllables)
+    content = _content(_without_years(text), place_syllables)
     return terms, [f"{a} {b}" for a, b in zip(content, content[1:], strict=False)]
 
 
@@ -204,7 +206,7 @@ def qualifier_numbers(text: str) -> frozenset[int]:
     """One- and two-digit numbers in a label or question, years aside: the dose, the round, the
     age band or the birth order an indicator is about ("first", "thứ hai" count as 1, 2).
     Longer ones are quantities or denominators ("trên 1.000 trẻ sinh sống")."""
-    numbers = {int(n) for n in SMALL_NUMBER.findall(YEAR.sub(" ", text))}
+    numbers = {int(n) for n in SMALL_NUMBER.findall(_without_years(text))}
     numbers |= {ORDINALS[m.group(1)] for m in ORDINAL.finditer(fold(text))}
     return frozenset(numbers)
 
@@ -215,7 +217,7 @@ def _vietnamese_terms(text: str, place_syllables: set[str], weight: float) -> li
     long_forms = {short.lower(): long for short, long in abbreviations().items()}
     groups = []
     exact = typed_with_accents(text, place_syllables)
-    for word in _content_words(YEAR.sub(" ", text), place_syllables, segment=exact):
+    for word in _content_words(_without_years(text), place_syllables, segment=exact):
         alternatives = [word]
         long_form = long_forms.get(word[0]) if len(word) == 1 and word[0] in capitals else None
         if long_form:
@@ -252,7 +254,14 @@ def content_syllables(text: str, places: Sequence[str]) -> list[str]:
     place_syllables = {s for place in places for s in syllables(fold(place))} | _initialisms(
         tuple(places)
     )
-    return _content(YEAR.sub(" ", text), place_syllables)
+    return _content(_without_years(text), place_syllables)
+
+
+def _without_years(text: str) -> str:
+    """`text` without its years, and the "năm" that introduces one ("năm 2023", typed "nam 2023"
+    without accents): the year is the question's scope, which the facets check, not a word an
+    indicator's label must hold."""
+    return YEAR.sub(" ", YEAR_WORD.sub(" ", text))
 
 
 def _content(text: str, place_syllables: set[str]) -> list[str]:

@@ -37,6 +37,12 @@ def test_an_unaccented_question_keeps_one_term_per_syllable():
     assert ("phat",) in found and ("hien",) in found
 
 
+def test_the_word_that_introduces_a_year_is_no_term_but_nam_gioi_is():
+    assert ("năm",) not in terms("Năm 2023 Hậu Giang có bao nhiêu ca tử vong?")
+    assert ("nam",) not in terms("nam 2023 hau giang co bao nhieu ca tu vong")
+    assert ("nam", "giới") in terms("Tỷ lệ nam giới của Hậu Giang năm 2023?")
+
+
 def test_an_unaccented_question_stays_unaccented_when_its_places_are_given_accents():
     # the gazetteer gives "Hau Giang" back its accents; the words typed without them are still
     # matched without them, or "dinh bien" would never find "định biên"
