@@ -115,6 +115,11 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
         before_end = ordered[position - 1].start
     if before_start > line_span(text, figure.start)[0]:  # after a figure on the same line
         before_start = _after_parenthesis(text, before_start, before_end)
+        # a comma, semicolon or full stop parts the two clauses: the words after it are this
+        # figure's ("40 xã đã kết nối, 15 xã gửi dữ liệu": "xã gửi dữ liệu" is 15's, not "đã
+        # kết nối"); the words before it are the previous figure's, whose clause ends at it
+        # (CLAUSE_END). Without one, the words between them are both figures'.
+        before_start = _past_last_separator(text, before_start, before_end)
     after_start = figure.end
     after_limit = _next_start_on_line(text, ordered, position)
     if position + 1 < len(ordered) and _restates(text, figure, ordered[position + 1]):
@@ -123,12 +128,6 @@ def _clause(text: str, ordered: Sequence[Figure], position: int) -> _Clause:
     closing = CLOSING.match(text, after_start, after_limit)
     if closing:  # the figure, or its restatement, stands in parentheses
         after_start = closing.end()
-    # After a figure on the same line, a comma, semicolon or full stop parts the two clauses:
-    # the words after it are this figure's ("40 xã đã kết nối, 15 xã gửi dữ liệu": "xã gửi dữ
-    # liệu" is 15's, not "đã kết nối"); the words before it are the previous figure's, whose
-    # clause ends at it (CLAUSE_END). Without one, the words between them are both figures'.
-    if before_start > line_span(text, figure.start)[0]:
-        before_start = _past_last_separator(text, before_start, before_end)
     return _Clause(before_start, before_end, after_start, after_limit)
 
 

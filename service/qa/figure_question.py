@@ -89,6 +89,12 @@ def sub_units_in(folded: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def sub_units_asked(question: str) -> tuple[str, ...]:
+    """The sub-units a question names, its abbreviations written out as the documents name
+    them ("CS 2", "TYT xã")."""
+    return sub_units_in(fold(written_out(question)))
+
+
 @dataclass(frozen=True)
 class TermGroup:
     """One term of the question: any alternative expresses it (an abbreviation or its long form;
@@ -152,8 +158,7 @@ def analyze_figure_question(
         scope=scope,
         wanted=_wanted(folded),
         measure=measure_in(question, accented=accented),
-        # "CS 2", "TYT xã": the sub-unit written out as the documents name it
-        sub_units=sub_units_in(fold(written_out(question))) or carried_sub_units,
+        sub_units=sub_units_asked(question) or carried_sub_units,
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
         within=within,

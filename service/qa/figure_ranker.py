@@ -22,7 +22,7 @@ import numpy as np
 from indexer.figure_keys import FIELDS, expanded, field_texts, syllable_keys
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
-from indexer.tokens import canonical_syllable, fold, has_diacritics, syllables
+from indexer.tokens import fold, has_diacritics, syllables
 from service.qa import figure_candidates
 from service.qa.figure_candidates import CandidateIndex, Facets
 from service.qa.figure_question import (
@@ -547,16 +547,14 @@ class _QuestionKeys:
 def _label_key(record: FigureRecord) -> str:
     """A figure's label as the same indicator is written elsewhere: folded, i/y spelled alike."""
     label = record.figure.label or record.indicator
-    return " ".join(fold(canonical_syllable(s)) for s in syllables(label))
+    return " ".join(syllable_keys(s)[1] for s in syllables(label))
 
 
 def _keyed_pair(pair: str) -> tuple[str, str, str, str]:
     """A word pair spelled as records' pairs are (figure_keys.syllable_keys): tone-normalised,
     folded, and its folded first and second syllables."""
-    tone = " ".join(canonical_syllable(s) for s in pair.split())
-    folded = fold(tone)
-    first, second = folded.split(" ", 1)
-    return tone, folded, first, second
+    (tone_a, first), (tone_b, second) = (syllable_keys(s) for s in pair.split())
+    return f"{tone_a} {tone_b}", f"{first} {second}", first, second
 
 
 def _facets(question: FigureQuestion, doc_ids: set[str] | None) -> Facets:

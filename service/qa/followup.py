@@ -8,10 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.abbreviations import written_out
 from indexer.scope import Gazetteer
 from indexer.tokens import fold
-from service.qa.figure_question import content_syllables, sub_units_in
+from service.qa.figure_question import content_syllables, sub_units_asked
 
 # Matched on folded text: words that open or close a turn that continues the previous one.
 FOLLOW_UP_CUE = re.compile(
@@ -67,11 +66,12 @@ def resolve_follow_up(
         return ResolvedQuestion(question, "", None, False)
     folded = fold(question)
     points_back = DOCUMENT_DEIXIS.search(folded) is not None
+    within = WITHIN_PREVIOUS.search(folded) is not None
     scope = gazetteer.scope(question)
     content = content_syllables(question, scope.named_places)
     continues = (
         FOLLOW_UP_CUE.search(folded) is not None
-        or WITHIN_PREVIOUS.search(folded) is not None
+        or within
         or points_back
         or len(content) < SHORT_TURN
         or not scope.places
@@ -87,11 +87,11 @@ def resolve_follow_up(
         earlier_scope = gazetteer.scope(earlier)
         if not places:
             # a sub-unit belongs to its place: only turns up to the one naming the place count
-            sub_units = sub_units or sub_units_in(fold(written_out(earlier)))
+            sub_units = sub_units or sub_units_asked(earlier)
         # as the turn named them: "Tây Ninh", resolved again to the former units it absorbed
         places = places or earlier_scope.asked_places
         years = years or earlier_scope.years
-    if scope.places or sub_units_in(fold(written_out(question))) or OWN_LEVEL.search(folded):
+    if scope.places or sub_units_asked(question) or OWN_LEVEL.search(folded):
         sub_units = ()
     added = []
     if not scope.places:
@@ -102,5 +102,4 @@ def resolve_follow_up(
     carried = " ".join(
         s for s in content_syllables(previous, gazetteer.scope(previous).named_places) if s
     )
-    within = WITHIN_PREVIOUS.search(folded) is not None
     return ResolvedQuestion(resolved, carried, previous, points_back, sub_units, within)
