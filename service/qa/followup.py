@@ -5,11 +5,12 @@ turn that points back at a document ("báo cáo này", "this plan") is asked of 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.scope import Gazetteer
-from indexer.tokens import fold
+from indexer.tokens import fold, has_diacritics
 from service.qa.figure_question import content_syllables, sub_units_asked
 
 # Matched on folded text: words that open or close a turn that continues the previous one.
@@ -25,8 +26,13 @@ DOCUMENT_DEIXIS = re.compile(
     r"|\b(?:this|that|the same)\s+(?:document|report|plan|programme|program|decision|directive)\b"
 )
 # A turn that names a level of its own ("toàn tỉnh", "the whole district") asks about that
-# level, not the earlier turn's facility. Matched on folded text.
+# level, not the earlier turn's facility. Matched with accents on a turn typed with them:
+# folded, "tình hình" would read as "tỉnh".
 OWN_LEVEL = re.compile(
+    r"\b(?:toàn|cả|cấp|tuyến) (?:tỉnh|huyện|xã)\b|\b(?:tỉnh|huyện)\b"
+    r"|\b(?:province|provincial|district|commune|whole)\b"
+)
+OWN_LEVEL_FOLDED = re.compile(
     r"\b(?:toan|ca|cap|tuyen) (?:tinh|huyen|xa)\b|\b(?:tinh|huyen)\b"
     r"|\b(?:province|provincial|district|commune|whole)\b"
 )
@@ -91,7 +97,7 @@ def resolve_follow_up(
         # as the turn named them: "Tây Ninh", resolved again to the former units it absorbed
         places = places or earlier_scope.asked_places
         years = years or earlier_scope.years
-    if scope.places or sub_units_asked(question) or OWN_LEVEL.search(folded):
+    if scope.places or sub_units_asked(question) or _names_own_level(question):
         sub_units = ()
     added = []
     if not scope.places:
@@ -103,3 +109,9 @@ def resolve_follow_up(
         s for s in content_syllables(previous, gazetteer.scope(previous).named_places) if s
     )
     return ResolvedQuestion(resolved, carried, previous, points_back, sub_units, within)
+
+
+def _names_own_level(question: str) -> bool:
+    if has_diacritics(question):
+        return OWN_LEVEL.search(unicodedata.normalize("NFC", question).lower()) is not None
+    return OWN_LEVEL_FOLDED.search(fold(question)) is not None

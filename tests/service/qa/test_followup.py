@@ -94,6 +94,33 @@ def test_a_follow_up_naming_its_own_level_site_or_place_leaves_the_earlier_site(
     assert resolved.sub_units == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Còn tình hình điện tim thì sao?",  # "tình" is no "tỉnh"
+        "Con dien tim thi bao nhieu?",  # typed without accents, naming no level
+    ],
+)
+def test_a_word_spelled_like_a_level_without_its_accents_keeps_the_earlier_site(
+    gazetteer, question
+):
+    resolved = resolve_follow_up(
+        question,
+        history("Cơ sở 2 của TTYT huyện Cần Đước được giao bao nhiêu ca siêu âm năm 2025?"),
+        gazetteer,
+    )
+    assert resolved.sub_units == ("co so 2",)
+
+
+def test_a_level_typed_without_accents_leaves_the_earlier_site(gazetteer):
+    resolved = resolve_follow_up(
+        "Con toan huyen thi sao?",
+        history("Cơ sở 2 của TTYT huyện Cần Đước được giao bao nhiêu ca siêu âm năm 2025?"),
+        gazetteer,
+    )
+    assert resolved.sub_units == ()
+
+
 def test_a_site_named_before_another_place_is_not_carried(gazetteer):
     resolved = resolve_follow_up(
         "Còn điện tim thì bao nhiêu?",
