@@ -78,6 +78,8 @@ AUTHORITY_LINE = re.compile(
 # A signature: the signer's title in capitals, then the name ("GIÁM ĐỐC\nLê Thị Minh Hạnh",
 # "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nPhạm Quốc Bảo", "T/M BAN THƯỜNG VỤ\nBÍ THƯ\nĐỗ Văn Khải").
 SIGNATURE_TITLE = re.compile(rf"(?<!\w){_AUTHORITY_TITLES}(?!\w)")
+MAX_SIGNATURE_LINES = 12  # lines (blank ones too) between a signer's title and name, and above
+MAX_TITLE_LINE_CHARS = 40
 RECIPIENTS = re.compile(r"^Nơi[ ]nhận", re.MULTILINE)
 # An organisation introducing itself in the preamble: "… nhiệm kỳ 2020-2025 . Trung tâm Y tế xây
 # dựng kế hoạch triển khai như sau:", "…, Ban Thường vụ Huyện ủy ban hành Kế hoạch …".
@@ -504,6 +506,24 @@ def _signer(text: str) -> str | None:
         if after:
             return after[0]
     return names[-1][1]
+
+
+def signature_start(text: str, name_start: int) -> int:
+    """Where the signature block of the name at `name_start` begins: the lines in capitals right
+    above it ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), blank lines between them skipped."""
+    start = name_start
+    line_end = text.rfind("\n", 0, name_start)
+    for _ in range(MAX_SIGNATURE_LINES):
+        if line_end < 0:
+            break
+        line_start = text.rfind("\n", 0, line_end) + 1
+        line = text[line_start:line_end].strip()
+        if line:
+            if not (line.isupper() and len(line) <= MAX_TITLE_LINE_CHARS):
+                break
+            start = text.index(line, line_start)
+        line_end = line_start - 1
+    return start
 
 
 def _name_after(text: str, position: int) -> str | None:

@@ -34,6 +34,7 @@ MAX_HEADING_WORDS = 12
 # are one word each.
 CLAUSE_END = re.compile(r"[;,(]|\.(?!\w)")
 SENTENCE_END = re.compile(r";|\.(?!\w)")
+DIGIT = re.compile(r"\d")
 # A parenthesis without a figure in it; one opened right before a figure; one closed after it.
 PARENTHESIS = re.compile(r"\s*\([^()\d]*\)")
 OPENING = re.compile(r"\s*\(\s*")
@@ -233,7 +234,23 @@ def _context(
     limit = min(line_end, clause.after_limit)
     # a parenthesis right after the figure qualifies it: its words are the figure's
     own = PARENTHESIS.match(text, clause.after_start, limit)
-    clause_end = CLAUSE_END.search(text, own.end() if own else clause.after_start, limit)
+    from_ = own.end() if own else clause.after_start
+    sentence_end = SENTENCE_END.search(text, from_, limit)
+    stop = sentence_end.start() if sentence_end else limit
+    # the words after the figure are its own up to its sentence's end ("trên 80% số giường,
+    # ưu tiên tuyến xã."), unless a clause with another number follows ("03 ca tử vong, giảm 01
+    # ca"; "12 ca, 5 ca mắc mới"): a comma before it ends this one's
+    if sentence_end is None and limit < line_end:  # the next figure is in this sentence
+        clause_end = CLAUSE_END.search(text, from_, limit)
+    else:
+        clause_end = next(
+            (
+                m
+                for m in CLAUSE_END.finditer(text, from_, stop)
+                if DIGIT.search(text, m.end(), stop)
+            ),
+            sentence_end,
+        )
     after = text[clause.after_start : clause_end.start() if clause_end else limit]
     local = f"{before.strip()} {after.strip()}"  # the number itself is not a word of its label
     words_around = before + (after[own.end() - clause.after_start :] if own else after)

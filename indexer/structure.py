@@ -239,7 +239,9 @@ def _passages(doc_id: str, text: str, blocks: list[Block]) -> Iterator[Passage]:
             table_header = ""
             pending.append(block)
         elif block.kind == "title":  # "KẾ HOẠCH", "GIÁM ĐỐC": the document's, not a section's
-            yield from flush(DOCUMENT_LEVEL)
+            # consecutive titles are one block ("KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"): each kept
+            if not all(b.kind == "title" for b in pending):
+                yield from flush(DOCUMENT_LEVEL)
             pending.append(block)
         elif block.kind == "table_header":
             yield from flush()

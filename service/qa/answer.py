@@ -301,7 +301,7 @@ class Answerer:
             )
         document, passage, start, end = found
         citation = Citation(passage, document, 1.0, start, end)
-        text = wording.signed(base.language, document, document.text[start:end])
+        text = wording.signed(base.language, document, " ".join(document.text[start:end].split()))
         return _answered(base, text, (citation, *self._citations(asked.hits, "", [citation])))
 
     def _identity(self, asked: _Asked) -> Answer | None:

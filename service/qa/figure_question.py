@@ -28,7 +28,7 @@ TARGET_CUES = re.compile(
     r"target(?:s|ed)?|plan(?:ned|s)?|aim(?:s|ed)?|goal|expected|should|supposed|by 20\d\d|kh)\b"
 )
 RESULT_CUES = re.compile(
-    r"\b(thuc hien|thuc te|dat|ket qua|ghi nhan|phat hien|actual(?:ly)?|achieved|"
+    r"\b(thuc (?:hien|te|thu|chi)|dat|ket qua|ghi nhan|phat hien|actual(?:ly)?|achieved|"
     r"performed|recorded|were|was|did|carried out|had|th)\b"
 )
 # "phải đạt", "cần đạt", "phấn đấu đạt": a goal, though "đạt" is also how results are reported.
@@ -142,6 +142,7 @@ def analyze_figure_question(
     place_syllables |= _initialisms(scope.places)
     accented = typed_with_accents(question, place_syllables)
     terms, pairs = _terms(question, 1.0, place_syllables, glossary, language)
+    own_terms = list(terms)
     if carried:
         # the more of the indicator a turn names itself, the less it borrows: "Còn bệnh viện
         # tư nhân?" asks about a new indicator, "And the second one?" about a variant of the
@@ -157,12 +158,22 @@ def analyze_figure_question(
         pairs=tuple(dict.fromkeys(pairs)),
         scope=scope,
         wanted=_wanted(folded),
-        measure=measure_in(question, accented=accented),
+        measure=measure_in(question, accented=accented) or _rendered_measure(own_terms, language),
         sub_units=sub_units_asked(question) or carried_sub_units,
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
         within=within,
     )
+
+
+def _rendered_measure(terms: list[TermGroup], language: str) -> Measure | None:
+    """Whether an English question asks an amount of money, read from the Vietnamese renderings
+    of its own nouns when its words say nothing: "fines" renders as "phạt tiền". Counts and
+    rates are not read this way: "population" renders as "dân số", which a rate is also of."""
+    if language != "en":
+        return None
+    rendered = " ".join(" ".join(t.alternatives[0]) for t in terms if not t.unrendered)
+    return "money" if measure_in(rendered, accented=True) == "money" else None
 
 
 def extreme_in(folded: str) -> Extreme | None:

@@ -34,6 +34,9 @@ LEGAL_BASIS_CUES = re.compile(
     r"\b(can cu|dua tren|legal bas[ie]s|based on|basis|pursuant|theo (?:nghi quyet|quyet dinh) nao"
     r"|(?:nghi quyet|quyet dinh|chi thi|ke hoach|van ban) nao)\b"
 )
+# Asking what a document is based on: its number, date or issuer asked with these is the basis's
+# ("căn cứ quyết định số mấy, ngày nào?"), not the document's own.
+BASIS_CUES = re.compile(r"\b(can cu|dua tren|legal bas[ie]s|based on|pursuant)\b")
 REFERENCE_CUES = re.compile(
     r"\b(ve viec gi|ve van de gi|noi dung gi|what is .* about|about what|trich dan|cite[sd]?|"
     r"implement(?:s|ed)?|thuc hien|which documents?|van ban nao)\b"
@@ -93,7 +96,7 @@ def detect_intent(question: str, places: int = 0) -> Intent:
         return "signer"
     has_code = DOCUMENT_CODE.search(question) is not None
     asks_figure = FIGURE_CUES.search(folded) is not None
-    if DOCUMENT_CUES.search(folded):
+    if DOCUMENT_CUES.search(folded) and not BASIS_CUES.search(folded):
         return "document"
     if LEGAL_BASIS_CUES.search(folded) and not (has_code and REFERENCE_CUES.search(folded)):
         return "legal_basis"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from indexer.attributes import signature_start
 from indexer.models import Document, Hit, Passage, Reference
 from indexer.references import TYPE_WORDS as DOCUMENT_TYPE_WORDS
 from indexer.scope import QueryScope
@@ -76,7 +77,12 @@ class ReferenceAnswers:
             signer = document.attributes.signer
             if not signer:
                 continue
-            span = self.span(document, document.text.rfind(signer), len(signer))
+            at = document.text.rfind(signer)
+            block = signature_start(document.text, at) if at >= 0 else at
+            # the title and the name, or the name alone when a passage parts them
+            span = self.span(document, block, at + len(signer) - block) or self.span(
+                document, at, len(signer)
+            )
             if span is not None:
                 return document, *span
         return None

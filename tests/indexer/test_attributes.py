@@ -15,6 +15,7 @@ from indexer.attributes import (
     apply_overrides,
     extract_attributes,
     load_provinces,
+    signature_start,
 )
 from indexer.clean import clean_text
 from indexer.models import DocumentAttributes
@@ -139,6 +140,15 @@ def test_signer_on_one_line_with_title_and_next_heading() -> None:
         "GIÁM ĐỐC Võ Thị Thùy Trang CHƯƠNG TRÌNH HÀNH ĐỘNG\nThực hiện kế hoạch năm 2025\n"
     )
     assert extract_attributes(text).signer == "Võ Thị Thùy Trang"
+
+
+@pytest.mark.parametrize(
+    "block", ["KT. GIÁM ĐỐC\n\nPHÓ GIÁM ĐỐC\n\n\n", "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n"]
+)
+def test_a_signature_block_starts_at_the_title_lines_above_the_name(block: str) -> None:
+    text = f"Nơi nhận:\n- Lưu VT, KHTC.\n{block}Nguyễn Văn An"
+    start = signature_start(text, text.index("Nguyễn Văn An"))
+    assert text[start:] == f"{block}Nguyễn Văn An"
 
 
 def test_uppercase_heading_after_a_title_is_not_a_signer() -> None:

@@ -89,6 +89,17 @@ def test_a_figure_clause_stays_inside_its_own_sentence(prose_records):
     assert "kiểm tra" not in share.local
 
 
+def test_a_figure_keeps_the_rest_of_its_sentence_when_no_other_number_follows():
+    records = records_of(
+        "t",
+        "Phần I\nKẾ HOẠCH NĂM 2030\n1. Mục tiêu\n"
+        "- Trên 80% số giường bệnh, ưu tiên tuyến xã, vùng sâu. Hoàn thành trước năm 2030.\n",
+    )
+    local = records["80%"].local
+    assert "ưu tiên tuyến xã, vùng sâu" in local
+    assert "Hoàn thành" not in local  # the next sentence is not its
+
+
 PARENTHESES = """Phần I
 KẾT QUẢ THỰC HIỆN NĂM 2023
 1. Nhân lực

@@ -137,3 +137,12 @@ def test_the_last_numbered_item_before_the_signature_or_the_end_is_kept_as_a_pas
         "1. Tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.",
         "2. 100% trạm y tế xã đạt chuẩn quốc gia về y tế.",
     ]
+
+
+def test_a_signature_block_of_several_title_lines_keeps_every_line():
+    text = (
+        "I. Tổ chức thực hiện\nCác đơn vị triển khai kế hoạch này.\nNơi nhận:\n- Lưu VT.\n"
+        "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Văn An"
+    )
+    signature = next(p for p in structure("d", text).passages if "Nguyễn Văn An" in p.text)
+    assert signature.text.startswith("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")

@@ -86,6 +86,7 @@ def test_who_signed_cites_the_signature(client):
     body = ask(client, "Ai ký kế hoạch của Sở Y tế Lai Châu?")
     assert body["intent"] == "signer"
     assert "Nguyễn Thế Phong" in body["answer"]
+    assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Thế Phong" in body["answer"]  # signing for the head
     assert "Nguyễn Thế Phong" in body["citations"][0]["text"]
 
 

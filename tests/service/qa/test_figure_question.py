@@ -131,6 +131,31 @@ def test_the_kind_of_quantity_asked_is_read_from_the_words_that_say_it(question,
     assert measure_in(question) == measure
 
 
+def english(question: str, carried: str = ""):
+    return analyze_figure_question(question, SCOPE, load_glossary(), language="en", carried=carried)
+
+
+def test_an_english_question_asks_money_when_its_noun_renders_as_money():
+    assert english("How much in fines was imposed on the violators?").measure == "money"
+
+
+def test_money_is_not_read_from_what_a_follow_up_borrows():
+    assert english("And by 2030?", carried="chi phí tiền thuốc").measure is None
+
+
+def test_a_population_noun_says_nothing_of_count_or_rate():
+    assert english("What about the population with insurance?").measure is None
+
+
+@pytest.mark.parametrize(
+    "question", ["Năm 2023 ngành y tế thực thu bao nhiêu?", "Thực chi năm 2023 là bao nhiêu?"]
+)
+def test_actual_revenue_or_spending_asks_for_a_result(question):
+    assert analyze_figure_question(question, SCOPE, load_glossary(), language="vi").wanted == (
+        "result"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "units"),
     [

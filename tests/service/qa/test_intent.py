@@ -76,3 +76,18 @@ def test_a_figure_asked_with_its_plan_is_plan_against_actual(question):
 )
 def test_one_figure_asked_of_a_plan_is_a_figure_question(question):
     assert detect_intent(question) == "figure"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kế hoạch căn cứ quyết định số mấy, ngày nào, của cơ quan nào?",
+        "The plan is based on which decision, and when was it issued?",
+    ],
+)
+def test_a_number_or_date_asked_of_a_basis_is_a_legal_basis_question(question):
+    assert detect_intent(question) == "legal_basis"
+
+
+def test_a_number_or_date_asked_of_the_document_itself_is_a_document_question():
+    assert detect_intent("Quyết định này ban hành ngày nào?") == "document"
