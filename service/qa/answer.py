@@ -21,10 +21,16 @@ from service.qa import wording
 from service.qa.figure_answer import FigureAnswerer, FigureFinding
 from service.qa.figure_candidates import CandidateIndex
 from service.qa.figure_question import analyze_figure_question
-from service.qa.figure_ranker import FigureRanker, RankerModel, Ranking
+from service.qa.figure_ranker import FEATURES, FigureRanker, RankerModel, Ranking
 from service.qa.followup import ResolvedQuestion, Turn, resolve_follow_up
 from service.qa.identity import IdentityAnswers
-from service.qa.intent import Intent, asks_for_entity, detect_intent, document_codes
+from service.qa.intent import (
+    Intent,
+    asks_for_entity,
+    detect_intent,
+    document_codes,
+    figure_intent_of,
+)
 from service.qa.listing import inline_items, list_items
 from service.qa.place_history import with_place_history
 from service.qa.quotes import best_sentence
@@ -34,6 +40,11 @@ from service.qa.references import ReferenceAnswers
 RETRIEVED = 10
 CITED = 5
 INLINE_LIST_PASSAGES = 3  # an enumeration sentence is looked for in the best few passages
+# A question of no recognised intent names a figure's indicator when the best record's label is
+# at least this much words it asks (label precision, see FigureRanker): dev questions about a
+# policy's aims reach 0.35 at most, those naming an indicator 0.77 and more.
+NAMED_INDICATOR_PRECISION = 0.5
+LABEL_PRECISION = FEATURES.index("label_precision")
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,27 @@ class Answerer:
             answered = self._reference(asked)
             if answered is not None:
                 return answered
+        if intent == "general" and self._names_a_figure(asked):
+            # "What was X's population in 2023?": no figure word, but a figure's indicator
+            figure_intent = figure_intent_of(asked.resolved.question, len(asked.scope.places))
+            return self._figure(replace(asked, base=replace(base, intent=figure_intent)))
         return self._general(base, asked.query.restored, hits)
+
+    def _names_a_figure(self, asked: _Asked) -> bool:
+        """Whether a question of no recognised intent names a figure's indicator: the ranker is
+        confident of its best record, and that record's label is mostly words the question asks
+        (a question about a policy's aim shares only some words with a figure's label)."""
+        if asks_for_entity(asked.resolved.question):
+            return False
+        ranking = self.ranker.rank(
+            self._figure_question(asked), asked.hits, doc_ids=asked.doc_ids, limit=1
+        )
+        best = ranking.best
+        return (
+            best is not None
+            and ranking.confidence >= self.ranker.model.threshold
+            and best.features[LABEL_PRECISION] >= NAMED_INDICATOR_PRECISION
+        )
 
     def rank_figures(
         self,

@@ -115,5 +115,13 @@ def detect_intent(question: str, places: int = 0) -> Intent:
     return "general"
 
 
+def figure_intent_of(question: str, places: int = 0) -> Intent:
+    """The figure intent of a question known to ask for a figure: a comparison when it compares
+    two places or more, else one figure."""
+    if places >= 2 and COMPARISON_CUES.search(fold(written_out(question))):
+        return "comparison"
+    return "figure"
+
+
 def document_codes(question: str) -> list[str]:
     return [match.group(0) for match in DOCUMENT_CODE.finditer(question)]

@@ -28,9 +28,14 @@ LONG_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d)|\n(?!\s*\n))+")
 # Where an inline enumeration begins after the noun it lists: "… hai nhóm việc là A và B",
 # "… những việc sau: (1) A; (2) B", "… gồm A, B".
 ENUMERATION_CUE = re.compile(r"^[^;:]{0,40}?(?::|\bla\b|\bgom\b|\bnhu\b|\bbao gom\b)")
+# … or in parentheses after the clause that names it: "8 cơ sở triển khai thanh toán điện tử
+# (A, B, C)".
+PARENTHESISED = re.compile(r"^[^;:()]{0,120}?\(([^()]*)\)")
 ITEM_SEPARATOR = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|\bvà\b)\s*")  # "2,5" is a number
 ITEM_NUMBER = re.compile(r"^\s*\(\d{1,2}\)\s*|^\s*\d{1,2}[.)]\s+")
 MIN_INLINE_ITEMS = 2
+# A short word introducing the rest of a list inside an item: "các: TTYT huyện A" → "TTYT huyện A".
+LEAD_WORD = re.compile(r"^\w{1,6}:\s+")
 
 
 def asked_for(question: str) -> tuple[str, ...]:
@@ -88,6 +93,10 @@ def _enumerated(sentence: str, head_start: int, head_end: int) -> list[str]:
     items = _cleaned(ITEM_SEPARATOR.split(after[cue.end() :])) if cue else []
     if len(items) >= MIN_INLINE_ITEMS:
         return items
+    enclosed = PARENTHESISED.match(after)
+    items = _cleaned(ITEM_SEPARATOR.split(enclosed.group(1))) if enclosed else []
+    if len(items) >= MIN_INLINE_ITEMS:
+        return items
     before = _cleaned(ITEM_SEPARATOR.split(sentence[:head_start]))
     return before if len(before) > MIN_INLINE_ITEMS else []
 
@@ -95,7 +104,8 @@ def _enumerated(sentence: str, head_start: int, head_end: int) -> list[str]:
 def _cleaned(parts: Sequence[str]) -> list[str]:
     items = []
     for part in parts:
-        item = ITEM_NUMBER.sub("", " ".join(part.split())).strip(" .:;,")
+        item = ITEM_NUMBER.sub("", " ".join(part.split())).strip(" .:;,()")
+        item = LEAD_WORD.sub("", item)
         if len(item.split()) >= 2 or (item and item.isupper()):
             items.append(item[:MAX_ITEM_CHARS])
     return items

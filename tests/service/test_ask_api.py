@@ -26,6 +26,20 @@ def test_figure_answer_comes_with_the_citation_whose_span_contains_it(client, se
     assert "95%" in body["answer"]
 
 
+@pytest.mark.parametrize(
+    "question", ["Hau Giang population in 2023?", "Dân số Hậu Giang năm 2023?"]
+)
+def test_a_question_naming_an_indicator_without_a_figure_word_gets_the_figure(client, question):
+    body = ask(client, question)
+    assert body["intent"] == "figure"
+    assert body["figures"][0]["value"] == 728293
+
+
+def test_a_question_about_a_policys_aims_gets_passages_not_a_figure(client):
+    body = ask(client, "What does Long An plan for food safety in 2025?")
+    assert body["intent"] == "general" and body["figures"] == []
+
+
 def test_district_question_gets_the_district_figure_not_the_province_one(client):
     body = ask(client, "Tỷ lệ tham gia bảo hiểm y tế toàn dân năm 2025 của huyện Cần Đước?")
     assert body["figures"][0]["value"] == 98

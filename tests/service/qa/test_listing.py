@@ -56,6 +56,15 @@ def test_the_sentence_sharing_most_words_with_the_question_is_chosen():
     assert chosen is second and items[0] == "Bệnh viện Nhi"
 
 
+def test_items_in_parentheses_after_the_clause_naming_the_noun_are_the_answer():
+    text = (
+        "- 5/9 cơ sở y tế tuyến huyện áp dụng bệnh án điện tử (BVĐK khu vực Bắc, "
+        "các: TTYT huyện Đông Sơn, TTYT huyện Tây Sơn). Kết quả còn hạn chế."
+    )
+    items, _, _ = inline_items("Những cơ sở y tế nào áp dụng bệnh án điện tử?", [passage(text)])
+    assert items == ["BVĐK khu vực Bắc", "TTYT huyện Đông Sơn", "TTYT huyện Tây Sơn"]
+
+
 def test_a_question_without_an_enumeration_sentence_gets_none():
     text = "Các đơn vị tiếp tục triển khai kế hoạch."
     assert inline_items("Những đơn vị nào vượt mức?", [passage(text)]) is None
