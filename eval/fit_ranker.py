@@ -62,6 +62,8 @@ class Example:
     figure_intent: bool
     out_of_scope: np.ndarray | None = None  # records the facets rule out × features
     counterfactual: bool = False  # made up for training (see year_counterfactuals), never scored
+    # the candidates' figure values: the runner-up is the best candidate giving another one
+    values: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,10 @@ def _collect(answerer: Answerer, items: Sequence[EvalItem]) -> list[Example]:
         figure_intent = asked.intent in FIGURE_INTENTS
         excluded = [r.features for r in ranking.excluded]
         out_of_scope = np.array(excluded) if excluded else None
-        examples.append(Example(item, fold, features, labels, figure_intent, out_of_scope))
+        values = np.array([r.record.figure.value for r in ranked])
+        examples.append(
+            Example(item, fold, features, labels, figure_intent, out_of_scope, values=values)
+        )
     return examples
 
 
@@ -334,7 +339,10 @@ def _best(model: RankerModel, example: Example) -> tuple[_Top, float | None, boo
     scores = example.features @ np.array(model.weights)
     order = np.argsort(-scores)
     best = int(order[0])
-    runner_up = float(scores[order[1]]) if len(order) > 1 else None
+    others = order[1:]
+    if example.values is not None:  # records agreeing with the best do not make it less certain
+        others = [n for n in others if example.values[n] != example.values[best]]
+    runner_up = float(scores[others[0]]) if len(others) else None
     right = example.item.answer is None or bool(example.labels[best])
     return _Top(float(scores[best]), example.features[best]), runner_up, right
 

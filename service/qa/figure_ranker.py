@@ -72,6 +72,9 @@ CURRENCY_UNITS = frozenset({"đ", "vnđ", "vnd", "usd"})
 # records whose fields are kept cut into syllable sets between questions (tens of kB each)
 INDEXED_CACHE = 2_048
 LABEL_YEAR = re.compile(r"(?:19|20)\d\d")  # a year written in a label, as one syllable
+# A label's opening words that say what kind of quantity it is ("Tổng số …", "Tỷ lệ …"), as
+# folded syllable keys (syllable_keys spells "tỷ" as "ti").
+LEADING_MEASURE = re.compile(r"^(?:tong so luong|tong so|so luong|tong|so|ti le|ti suat) ")
 STATED_CACHE = 256  # documents whose indicators' stated measures are kept
 
 
@@ -294,7 +297,10 @@ class FigureRanker:
         ranked.sort(key=lambda r: -r.score)
         if not ranked:
             return Ranking((), 0.0, excluded, tuple(kept))
-        runner_up = ranked[1].score if len(ranked) > 1 else None
+        # the runner-up is the best record giving another figure: records that agree with the
+        # best (one row read from a table and from its prose) do not make it less certain
+        best_value = ranked[0].record.figure.value
+        runner_up = next((r.score for r in ranked[1:] if r.record.figure.value != best_value), None)
         out_of_scope = excluded.score if excluded is not None else None
         confidence = self.model.confidence(ranked[0].features, runner_up, out_of_scope)
         return Ranking(tuple(ranked[:limit]), confidence, excluded, tuple(kept))
@@ -617,6 +623,9 @@ def _indicator_words(label: str, places: set[str]) -> list[str]:
             kept[n] = False
             if n and keys[n - 1] == "nam":
                 kept[n - 1] = False
+    lead = LEADING_MEASURE.match(" ".join(keys))
+    if lead:  # "Tổng số …", "Tỷ lệ …": what kind of quantity, which the measure feature judges
+        kept[: len(lead.group(0).split())] = [False] * len(lead.group(0).split())
     return [key for key, keep in zip(keys, kept, strict=True) if keep]
 
 

@@ -8,7 +8,14 @@ from dataclasses import replace
 import numpy as np
 
 from eval.dataset import EvalItem, ExpectedFigure
-from eval.fit_ranker import Example, best_threshold, cross_validate, fit, year_counterfactuals
+from eval.fit_ranker import (
+    Example,
+    _best,
+    best_threshold,
+    cross_validate,
+    fit,
+    year_counterfactuals,
+)
 from service.qa.figure_ranker import FEATURES
 
 
@@ -49,6 +56,17 @@ def test_unanswerable_questions_raise_the_threshold_above_their_confidence():
     order = np.argsort(-scores)
     confidence = model.confidence(unanswerable[0].features[order[0]], float(scores[order[1]]))
     assert confidence < model.threshold
+
+
+def test_the_runner_up_is_the_best_candidate_giving_another_figure():
+    indicator = FEATURES.index("indicator")
+    model = fit([example(f"q{i}", f"d{i % 5}", indicator) for i in range(20)])
+    # the best figure read twice (a table row and its prose), and another figure
+    agreeing = replace(example("a", "d0", indicator), values=np.array([5.0, 7.0, 5.0]))
+    scores = agreeing.features @ np.array(model.weights)
+    assert scores[0] > scores[2] > scores[1]
+    _, runner_up, _ = _best(model, agreeing)
+    assert runner_up == float(scores[1])
 
 
 def test_cross_validation_scores_each_document_on_weights_fitted_without_it():

@@ -13,6 +13,7 @@ from service.qa.figure_ranker import (
     OWN,
     FigureRanker,
     _Alternative,
+    _indicator_words,
     _measure_of,
     _Term,
 )
@@ -55,7 +56,8 @@ def test_terms_of_equal_weight_whose_sum_rounds_up_still_have_a_weakest_term():
 
 
 def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_engine):
-    # every word of the coverage row's label is asked; of the stunting row's, only "tỷ lệ"
+    # every word of the coverage row's label is asked; of the stunting row's, none ("tỷ lệ"
+    # says what kind of quantity it is, which the measure feature judges)
     ranking = seed_engine.answerer.rank_figures(
         "Tỷ lệ dân số tham gia BHYT của Lai Châu năm 2025?", limit=None
     )
@@ -65,6 +67,18 @@ def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_en
     assert precision["Tỷ lệ dân số tham gia BHYT"] == 1.0
     stunting = next(label for label in precision if "suy dinh dưỡng" in label)
     assert precision[stunting] < 0.25
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("Tổng số lượt khám bệnh", ["luot", "kham", "benh"]),
+        ("Tỉ lệ trạm y tế có bác sĩ", ["tram", "y", "te", "co", "bac", "si"]),
+        ("Dân số trung bình năm 2023", ["dan", "so", "trung", "binh"]),  # "số" inside a word
+    ],
+)
+def test_a_labels_opening_quantity_words_and_its_year_are_no_indicator_words(label, words):
+    assert _indicator_words(label, set()) == words
 
 
 @pytest.mark.parametrize(
