@@ -19,7 +19,8 @@ from sys import intern
 
 import numpy as np
 
-from indexer.figure_keys import FIELDS, expanded, field_texts, syllable_keys
+from indexer.abbreviations import written_out
+from indexer.figure_keys import FIELDS, field_texts, syllable_keys
 from indexer.figure_records import FigureRecord
 from indexer.models import Hit
 from indexer.tokens import fold, has_diacritics, syllables
@@ -601,7 +602,7 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         tuple(
             (key, idf(key))
             for key in dict.fromkeys(
-                _indicator_words(expanded(record.figure.label or record.indicator), places)
+                _indicator_words(written_out(record.figure.label or record.indicator), places)
             )
         ),
     )

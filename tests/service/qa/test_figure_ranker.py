@@ -69,6 +69,15 @@ def test_label_precision_is_the_share_of_the_label_the_question_asks_for(seed_en
     assert precision[stunting] < 0.25
 
 
+def test_an_abbreviation_in_a_label_counts_once_as_its_long_form(seed_engine):
+    # "Số BN mới điều trị nội trú YHCT" asked in full words: every word of the label is asked
+    ranking = seed_engine.answerer.rank_figures(
+        "Số bệnh nhân mới điều trị nội trú y học cổ truyền của Hậu Giang năm 2023?", limit=5
+    )
+    inpatients = next(r for r in ranking.records if r.record.figure.label.endswith("nội trú YHCT"))
+    assert inpatients.features[FEATURES.index("label_precision")] == pytest.approx(1.0)
+
+
 @pytest.mark.parametrize(
     ("label", "words"),
     [
