@@ -28,13 +28,12 @@ DOCUMENT_DEIXIS = re.compile(
 # A turn that names a level of its own ("toàn tỉnh", "the whole district") asks about that
 # level, not the earlier turn's facility. Matched with accents on a turn typed with them:
 # folded, "tình hình" would read as "tỉnh".
+_ENGLISH_LEVEL = r"|\b(?:province|provincial|district|commune|whole)\b"
 OWN_LEVEL = re.compile(
-    r"\b(?:toàn|cả|cấp|tuyến) (?:tỉnh|huyện|xã)\b|\b(?:tỉnh|huyện)\b"
-    r"|\b(?:province|provincial|district|commune|whole)\b"
+    r"\b(?:toàn|cả|cấp|tuyến) (?:tỉnh|huyện|xã)\b|\b(?:tỉnh|huyện)\b" + _ENGLISH_LEVEL
 )
 OWN_LEVEL_FOLDED = re.compile(
-    r"\b(?:toan|ca|cap|tuyen) (?:tinh|huyen|xa)\b|\b(?:tinh|huyen)\b"
-    r"|\b(?:province|provincial|district|commune|whole)\b"
+    r"\b(?:toan|ca|cap|tuyen) (?:tinh|huyen|xa)\b|\b(?:tinh|huyen)\b" + _ENGLISH_LEVEL
 )
 # A turn asking about a part of what the earlier answer counted: "Trong số đó …", "Of those, …".
 # Its figure is written with the earlier one, in the same sentence or row.
