@@ -39,7 +39,7 @@ from service.qa.references import ReferenceAnswers
 
 RETRIEVED = 10
 CITED = 5
-INLINE_LIST_PASSAGES = 3  # an enumeration sentence is looked for in the best few passages
+INLINE_LIST_PASSAGES = 5  # an enumeration sentence is looked for in the best few passages
 # A question of no recognised intent names a figure's indicator when the best record's label is
 # at least this much words it asks (label precision, see FigureRanker): dev questions about a
 # policy's aims reach 0.35 at most, those naming an indicator 0.77 and more.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from indexer.models import Passage
 from indexer.tokens import fold, syllables
@@ -48,57 +49,72 @@ def inline_items(
     question: str, passages: Sequence[Passage]
 ) -> tuple[list[str], Passage, tuple[int, int]] | None:
     """(items, the passage, the sentence's document offsets) of the sentence that names what the
-    question lists, enumerates it and shares most words with the question (the better-ranked
-    passage on a tie)."""
+    question lists and enumerates it: one whose enumeration a cue opens (":", "gồm", "là", a
+    parenthesis) before one split at its commas, then the one sharing most words with the
+    question (the better-ranked passage on a tie)."""
     head = asked_for(question)
     if not head:
         return None
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, head)) + r"(?!\w)")
     wanted = set(syllables(fold(question)))
-    best: tuple[int, list[str], Passage, tuple[int, int]] | None = None
+    best: tuple[tuple[bool, int], list[str], Passage, tuple[int, int]] | None = None
     for passage in passages:
         for match in LONG_SENTENCE.finditer(passage.text):
             sentence = match.group(0)
             folded = fold(sentence)
-            items = next(
+            found = next(
                 (
-                    found
-                    for found in (
+                    enumeration
+                    for enumeration in (
                         _enumerated(sentence, m.start(), m.end()) for m in pattern.finditer(folded)
                     )
-                    if len(found) >= MIN_INLINE_ITEMS
+                    if len(enumeration.items) >= MIN_INLINE_ITEMS
                 ),
-                [],
+                None,
             )
-            overlap = len(wanted & set(syllables(folded)))
-            if len(items) >= MIN_INLINE_ITEMS and (best is None or overlap > best[0]):
+            if found is None:
+                continue
+            rank = (found.cued, len(wanted & set(syllables(folded))))
+            if best is None or rank > best[0]:
                 start = passage.start + match.start() + (len(sentence) - len(sentence.lstrip()))
-                best = (overlap, items[:MAX_ITEMS], passage, (start, passage.start + match.end()))
+                best = (
+                    rank,
+                    found.items[:MAX_ITEMS],
+                    passage,
+                    (start, passage.start + match.end()),
+                )
     return best[1:] if best is not None else None
 
 
-def _enumerated(sentence: str, head_start: int, head_end: int) -> list[str]:
+@dataclass(frozen=True)
+class _Enumeration:
+    items: list[str]
+    cued: bool  # a cue after the listed noun opens it, not only commas around it
+
+
+def _enumerated(sentence: str, head_start: int, head_end: int) -> _Enumeration:
     """The items of the enumeration around the listed noun: the semicolon-separated clauses from
-    the one naming it on; else the comma/"và" items after it (after "là", "gồm", ":"), or, when
-    the noun closes the list ("A, B, C và các bệnh khác"), before it."""
+    the one naming it on; else the comma/"và" items after it (after "là", "gồm", ":"), or in
+    parentheses after its clause, or, when the noun closes the list ("A, B, C và các bệnh
+    khác"), before it."""
     if ";" in sentence[head_start:]:
         clause_start = sentence.rfind(";", 0, head_start) + 1
         clauses = sentence[clause_start:].split(";")
         cue = ENUMERATION_CUE.match(fold(clauses[0][head_end - clause_start :]))
         if cue:
             clauses[0] = clauses[0][head_end - clause_start + cue.end() :]
-        return _cleaned(clauses)
+        return _Enumeration(_cleaned(clauses), cue is not None)
     after = sentence[head_end:]
     cue = ENUMERATION_CUE.match(fold(after))
     items = _cleaned(ITEM_SEPARATOR.split(after[cue.end() :])) if cue else []
     if len(items) >= MIN_INLINE_ITEMS:
-        return items
+        return _Enumeration(items, True)
     enclosed = PARENTHESISED.match(after)
     items = _cleaned(ITEM_SEPARATOR.split(enclosed.group(1))) if enclosed else []
     if len(items) >= MIN_INLINE_ITEMS:
-        return items
+        return _Enumeration(items, True)
     before = _cleaned(ITEM_SEPARATOR.split(sentence[:head_start]))
-    return before if len(before) > MIN_INLINE_ITEMS else []
+    return _Enumeration(before if len(before) > MIN_INLINE_ITEMS else [], False)
 
 
 def _cleaned(parts: Sequence[str]) -> list[str]:

@@ -56,6 +56,21 @@ def test_the_sentence_sharing_most_words_with_the_question_is_chosen():
     assert chosen is second and items[0] == "Bệnh viện Nhi"
 
 
+def test_an_enumeration_a_cue_opens_is_chosen_over_a_sentence_split_at_its_commas():
+    # the first shares more words with the question, but only its commas part it
+    first = passage(
+        "1. Tăng cường chỉ đạo chính quyền các cấp, tuyên truyền sâu rộng, kiểm tra thường xuyên "
+        "các nhiệm vụ y tế cơ sở."
+    )
+    second = passage(
+        "Các cấp thực hiện tốt các nhiệm vụ: (1) Tiêm chủng; (2) Quản lý bệnh mạn tính."
+    )
+    items, chosen, _ = inline_items(
+        "Chính quyền các cấp chỉ đạo tuyên truyền, kiểm tra những nhiệm vụ nào?", [first, second]
+    )
+    assert chosen is second and items == ["Tiêm chủng", "Quản lý bệnh mạn tính"]
+
+
 def test_items_in_parentheses_after_the_clause_naming_the_noun_are_the_answer():
     text = (
         "- 5/9 cơ sở y tế tuyến huyện áp dụng bệnh án điện tử (BVĐK khu vực Bắc, "
