@@ -46,11 +46,26 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def best_sentence(passage: Passage, question: str) -> tuple[int, int]:
-    """The passage sentence sharing most words with the question, as document offsets."""
+    """The passage sentence sharing most words with the question, as document offsets. The
+    heading a passage opens with names its topic; the answer is in the sentences under it."""
     wanted = set(syllables(fold(question)))
     best, best_overlap = (passage.start, passage.end), -1
-    for start, end in sentences(passage.text):
+    spans = sentences(passage.text)
+    heading_end = _heading_end(passage)
+    spans = [span for span in spans if span[0] >= heading_end] or spans
+    for start, end in spans:
         overlap = len(wanted & set(syllables(fold(passage.text[start:end]))))
         if overlap > best_overlap:
             best, best_overlap = (passage.start + start, passage.start + end), overlap
     return best
+
+
+def _heading_end(passage: Passage) -> int:
+    """Where the passage's opening line ends when that line is its own section heading ("2.2.
+    Tầm nhìn đến năm 2045"), else 0."""
+    if not passage.section:
+        return 0
+    heading = passage.section[-1].rstrip("…").strip()
+    line_end = passage.text.find("\n")
+    first_line = passage.text[: line_end if line_end >= 0 else len(passage.text)].strip()
+    return line_end if heading and line_end >= 0 and first_line.startswith(heading) else 0
