@@ -11,6 +11,7 @@ from pathlib import Path
 from indexer.tokens import fold, has_diacritics
 
 DATA_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
+VARIANTS_FILE = Path(__file__).parent / "data" / "spelling_variants.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -39,16 +40,39 @@ def _pattern() -> re.Pattern[str]:
 
 
 def expansions(text: str) -> list[str]:
-    """Long forms of the abbreviations written in `text`, once each, in order of appearance."""
+    """Long forms of the abbreviations written in `text`, and the usual spelling of the loanwords
+    it writes another way ("vaccine" → "vắc xin"), once each, in order of appearance."""
     table = abbreviations()
-    return list(dict.fromkeys(table[m.group(1)] for m in _pattern().finditer(text)))
+    found = [table[m.group(1)] for m in _pattern().finditer(text)]
+    variants = spelling_variants()
+    found += [variants[m.group(1).lower()] for m in _variant_pattern().finditer(text)]
+    return list(dict.fromkeys(found))
 
 
 def written_out(text: str) -> str:
     """`text` with each abbreviation documents use replaced by its long form ("số TYT" →
-    "số trạm y tế"): what a cue written in full words must also find."""
+    "số trạm y tế"), and each loanword by its usual spelling: what a cue written in full words
+    must also find."""
     table = abbreviations()
-    return _pattern().sub(lambda m: table[m.group(1)], text)
+    text = _pattern().sub(lambda m: table[m.group(1)], text)
+    variants = spelling_variants()
+    return _variant_pattern().sub(lambda m: variants[m.group(1).lower()], text)
+
+
+@lru_cache(maxsize=1)
+def spelling_variants() -> dict[str, str]:
+    """Loanwords as documents also write them (lower-case) → their usual Vietnamese spelling."""
+    lines = VARIANTS_FILE.read_text(encoding="utf-8").splitlines()[1:]
+    pairs = (line.split("\t") for line in lines if line.strip())
+    return {written.lower(): usual for written, usual in pairs}
+
+
+@lru_cache(maxsize=1)
+def _variant_pattern() -> re.Pattern[str]:
+    keys = sorted(spelling_variants(), key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])", re.IGNORECASE
+    )
 
 
 @lru_cache(maxsize=1)

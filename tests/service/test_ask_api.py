@@ -35,6 +35,12 @@ def test_a_question_naming_an_indicator_without_a_figure_word_gets_the_figure(cl
     assert body["figures"][0]["value"] == 728293
 
 
+def test_a_question_spelling_a_loanword_the_usual_way_finds_the_row_spelling_it_otherwise(client):
+    # the row writes "vaccine"; the question "vắc xin"
+    body = ask(client, "Tỷ lệ trẻ dưới 1 tuổi được tiêm đủ vắc xin ở Hậu Giang năm 2023?")
+    assert body["figures"][0]["value"] == 90.9
+
+
 def test_a_question_about_a_policys_aims_gets_passages_not_a_figure(client):
     body = ask(client, "What does Long An plan for food safety in 2025?")
     assert body["intent"] == "general" and body["figures"] == []
