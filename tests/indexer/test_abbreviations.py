@@ -25,3 +25,8 @@ def test_a_word_containing_a_loanword_is_left_alone():
 
 def test_abbreviations_and_loanwords_are_both_expanded_in_order():
     assert expansions("TYT tiêm vaccine") == ["trạm y tế", "vắc xin"]
+
+
+@pytest.mark.parametrize("written", ["Tổng số CT-Scaner 80", "CT.Scaner: 6.203 lượt"])
+def test_a_scanner_spelled_with_one_n_counts_as_a_ct_scanner(written):
+    assert "CT scanner" in expansions(written)
