@@ -5,6 +5,7 @@ data/abbreviations.SOURCES.md."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,11 +15,24 @@ DATA_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 VARIANTS_FILE = Path(__file__).parent / "data" / "spelling_variants.tsv"
 
 
+def _pairs(path: Path) -> dict[str, str]:
+    """A two-column TSV file after its header line."""
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return dict(line.split("\t") for line in lines if line.strip())
+
+
+def _whole_words(keys: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Any of `keys` standing as a word of its own (not inside a word or a hyphenated one),
+    longest first."""
+    ordered = sorted(keys, key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(k) for k in ordered) + r")(?![\w-])", flags
+    )
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    lines = DATA_FILE.read_text(encoding="utf-8").splitlines()[1:]
-    pairs = (line.split("\t") for line in lines if line.strip())
-    return {short: long for short, long in pairs}
+    return _pairs(DATA_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +49,7 @@ def shorthand() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    keys = sorted(abbreviations(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])")
+    return _whole_words(abbreviations())
 
 
 def expansions(text: str) -> list[str]:
@@ -62,17 +75,12 @@ def written_out(text: str) -> str:
 @lru_cache(maxsize=1)
 def spelling_variants() -> dict[str, str]:
     """Loanwords as documents also write them (lower-case) → their usual Vietnamese spelling."""
-    lines = VARIANTS_FILE.read_text(encoding="utf-8").splitlines()[1:]
-    pairs = (line.split("\t") for line in lines if line.strip())
-    return {written.lower(): usual for written, usual in pairs}
+    return {written.lower(): usual for written, usual in _pairs(VARIANTS_FILE).items()}
 
 
 @lru_cache(maxsize=1)
 def _variant_pattern() -> re.Pattern[str]:
-    keys = sorted(spelling_variants(), key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])", re.IGNORECASE
-    )
+    return _whole_words(spelling_variants(), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

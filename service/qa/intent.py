@@ -100,7 +100,7 @@ def detect_intent(question: str, places: int = 0) -> Intent:
         return "document"
     if LEGAL_BASIS_CUES.search(folded) and not (has_code and REFERENCE_CUES.search(folded)):
         return "legal_basis"
-    if asks_figure and places >= 2 and COMPARISON_CUES.search(folded):
+    if asks_figure and _compares(folded, places):
         return "comparison"
     if has_code and not asks_figure:
         return "reference"
@@ -118,9 +118,12 @@ def detect_intent(question: str, places: int = 0) -> Intent:
 def figure_intent_of(question: str, places: int = 0) -> Intent:
     """The figure intent of a question known to ask for a figure: a comparison when it compares
     two places or more, else one figure."""
-    if places >= 2 and COMPARISON_CUES.search(fold(written_out(question))):
-        return "comparison"
-    return "figure"
+    return "comparison" if _compares(fold(written_out(question)), places) else "figure"
+
+
+def _compares(folded: str, places: int) -> bool:
+    """Whether a (folded, written-out) question compares two places or more."""
+    return places >= 2 and COMPARISON_CUES.search(folded) is not None
 
 
 def document_codes(question: str) -> list[str]:
