@@ -21,7 +21,7 @@ from service.qa import wording
 from service.qa.figure_answer import FigureAnswerer, FigureFinding
 from service.qa.figure_candidates import CandidateIndex
 from service.qa.figure_question import analyze_figure_question
-from service.qa.figure_ranker import FEATURES, FigureRanker, RankerModel, Ranking
+from service.qa.figure_ranker import FigureRanker, RankerModel, Ranking
 from service.qa.followup import ResolvedQuestion, Turn, resolve_follow_up
 from service.qa.identity import IdentityAnswers
 from service.qa.intent import (
@@ -40,11 +40,6 @@ from service.qa.references import ReferenceAnswers
 RETRIEVED = 10
 CITED = 5
 INLINE_LIST_PASSAGES = 5  # an enumeration sentence is looked for in the best few passages
-# A question of no recognised intent names a figure's indicator when the best record's label is
-# at least this much words it asks (label precision, see FigureRanker): dev questions about a
-# policy's aims reach 0.35 at most, those naming an indicator 0.77 and more.
-NAMED_INDICATOR_PRECISION = 0.5
-LABEL_PRECISION = FEATURES.index("label_precision")
 
 
 @dataclass(frozen=True)
@@ -159,7 +154,7 @@ class Answerer:
         return (
             best is not None
             and ranking.confidence >= self.ranker.model.threshold
-            and best.features[LABEL_PRECISION] >= NAMED_INDICATOR_PRECISION
+            and best.names_the_indicator
         )
 
     def rank_figures(

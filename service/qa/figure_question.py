@@ -13,6 +13,7 @@ from indexer.abbreviations import abbreviations, written_out
 from indexer.glossary import Glossary
 from indexer.scope import YEAR, QueryScope
 from indexer.tokens import WORD_SEPARATOR, fold, has_diacritics, is_stopword, syllables, words
+from service.qa.rate_form import RateForm, asked_rate
 
 Measure = Literal["rate", "count", "money"]
 CARRIED_WEIGHT = 0.5  # an earlier turn's indicator words, when the turn names one word itself
@@ -123,6 +124,7 @@ class FigureQuestion:
     # (document, offset) of the earlier answer's figure when the turn asks about a part of what
     # it counted ("Trong số đó …"): the answer is written on that figure's line
     within: tuple[str, int] | None = None
+    rate: RateForm = RateForm()  # the base, numerator and ratio wording a rate is asked with
 
 
 def analyze_figure_question(
@@ -163,6 +165,11 @@ def analyze_figure_question(
         qualifiers=qualifier_numbers(question),
         extreme=extreme_in(folded),
         within=within,
+        rate=asked_rate(
+            question,
+            [" ".join(a) for t in own_terms if not t.unrendered for a in t.alternatives],
+            english=language == "en",
+        ),
     )
 
 

@@ -69,9 +69,9 @@ def test_first_figures_meet_the_floor_of_every_kind(answers):
 
 
 def test_answerability_is_right_and_scope_traps_are_not_taken(answers):
-    assert answers.group("all").answerability_right >= 0.98
+    assert answers.group("all").answerability_right >= 0.99
     assert answers.kind("untyped").answerability_right >= 0.95
-    assert answers.kind("unanswerable").answerability_right >= 0.9
+    assert answers.kind("unanswerable").answerability_right == 1.0  # every one abstained
     assert answers.kind("scope-trap").trap_rate <= 0.1
 
 

@@ -17,9 +17,9 @@ KNOWN_MISS = pytest.mark.xfail(
 )
 
 
-@KNOWN_MISS
 def test_a_figure_about_another_indicator_sharing_words_is_not_an_answer(client):
-    # "bác sĩ trên vạn dân" shares "trên vạn dân" with the question but not "giường bệnh"
+    # "bác sĩ trên vạn dân" shares "trên vạn dân" with the question but not "giường bệnh": it
+    # counts another thing per the same population
     body, value = first_figure(client, "Số giường bệnh trên vạn dân của Long An năm 2025?")
     assert body["answerable"] is False and value is None
 
