@@ -31,7 +31,7 @@ from service.qa.intent import (
     document_codes,
     figure_intent_of,
 )
-from service.qa.listing import inline_items, list_items
+from service.qa.listing import inline_items, list_items, section_items
 from service.qa.place_history import with_place_history
 from service.qa.quotes import best_sentence
 from service.qa.record_shelf import RecordShelf
@@ -294,6 +294,12 @@ class Answerer:
 
     def _list(self, asked: _Asked) -> Answer:
         base = asked.base
+        top = asked.hits[0].passage if asked.hits else None
+        named = (
+            section_items(asked.own.restored, self.store.passages_of(top.doc_id)) if top else None
+        )
+        if named is not None:
+            return self._listed(asked, *named)
         inline = inline_items(
             asked.own.restored, [hit.passage for hit in asked.hits[:INLINE_LIST_PASSAGES]]
         )
@@ -305,16 +311,26 @@ class Answerer:
             text = wording.listing(base.language, document, passage.section_label, items)
             return _answered(base, text, (*cited, *extra))
         top = asked.hits[0].passage
-        document = self.documents[top.doc_id]
         items, passages = list_items(top, self.store.passages_of(top.doc_id))
         if len(items) < 2:
             return self._general(base, asked.query.restored, asked.hits)
+        return self._listed(asked, items, passages, top.section)
+
+    def _listed(
+        self,
+        asked: _Asked,
+        items: Sequence[str],
+        passages: Sequence[Passage],
+        section: tuple[str, ...],
+    ) -> Answer:
+        """The items, introduced by the section they were read from, each passage cited."""
+        document = self.documents[passages[0].doc_id]
         citations = [
             Citation(p, document, 1.0, *best_sentence(p, asked.query.restored)) for p in passages
         ]
         extra = self._citations(asked.hits, asked.query.restored, already=citations)
-        text = wording.listing(base.language, document, top.section_label, items)
-        return _answered(base, text, (*citations[:CITED], *extra))
+        text = wording.listing(asked.base.language, document, " › ".join(section), items)
+        return _answered(asked.base, text, (*citations[:CITED], *extra))
 
     # documents: signer, legal bases, references
 

@@ -91,8 +91,8 @@ def sub_units_in(folded: str) -> tuple[str, ...]:
 
 
 def sub_units_asked(question: str) -> tuple[str, ...]:
-    """The sub-units a question names, its abbreviations written out as the documents name
-    them ("CS 2", "TYT xã")."""
+    """The sub-units a question (or a figure's scope and label) names, its abbreviations written
+    out, so that "TYT xã" and "trạm y tế xã" are one sub-unit."""
     return sub_units_in(fold(written_out(question)))
 
 

@@ -32,7 +32,7 @@ from service.qa.figure_question import (
     TermGroup,
     measure_in,
     qualifier_numbers,
-    sub_units_in,
+    sub_units_asked,
 )
 from service.qa.rate_form import RateForm, stated_rate, words_of
 from service.qa.record_shelf import RecordShelf
@@ -616,7 +616,7 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
         qualifier_numbers(record.indicator) or qualifier_numbers(own),
         fold(record.figure.scope or ""),
         fold(attributes.district or ""),
-        frozenset(sub_units_in(fold(f"{record.figure.scope or ''} {record.indicator}"))),
+        frozenset(sub_units_asked(f"{record.figure.scope or ''} {record.indicator}")),
         tuple(
             (key, idf(key))
             for key in dict.fromkeys(

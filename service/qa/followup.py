@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from indexer.scope import Gazetteer
 from indexer.tokens import fold, has_diacritics
 from service.qa.figure_question import content_syllables, sub_units_asked
+from service.qa.intent import DOCUMENT_KINDS
 
 # Matched on folded text: words that open or close a turn that continues the previous one.
 FOLLOW_UP_CUE = re.compile(
@@ -21,8 +22,7 @@ FOLLOW_UP_CUE = re.compile(
 )
 # A document named by pointing back: "báo cáo này", "văn bản đó", "this plan", "that decision".
 DOCUMENT_DEIXIS = re.compile(
-    r"\b(?:van ban|bao cao|ke hoach|chuong trinh|quyet dinh|chi thi|nghi quyet|tai lieu)"
-    r"\s+(?:nay|do|tren)\b"
+    r"\b" + DOCUMENT_KINDS + r"\s+(?:nay|do|tren)\b"
     r"|\b(?:this|that|the same)\s+(?:document|report|plan|programme|program|decision|directive)\b"
 )
 # A turn that names a level of its own ("toàn tỉnh", "the whole district") asks about that

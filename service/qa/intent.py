@@ -8,6 +8,7 @@ from typing import Literal
 
 from indexer.abbreviations import written_out
 from indexer.tokens import fold
+from service.qa.listing import asked_for
 
 Intent = Literal[
     "figure",
@@ -59,6 +60,11 @@ DOCUMENT_CUES = re.compile(
     r"\b(so (?:may|hieu|nao)|k[iy] hieu|ngay nao|khi nao|ban hanh ngay|which (?:decision|plan|"
     r"document|directive|resolution|report)|when was|issued on|what date)\b"
 )
+# Kinds of documents as questions name them (folded): "những văn bản nào", "báo cáo này".
+DOCUMENT_KINDS = (
+    r"(?:van ban|bao cao|ke hoach|chuong trinh|quyet dinh|chi thi|nghi quyet|tai lieu|cong van|"
+    r"thong tu|nghi dinh)"
+)
 # Asking for several items: "những biện pháp nào", "gồm những gì", "which three districts".
 LIST_CUES = re.compile(
     r"\b(nhung\b.*\bnao|gom nhung|cac\b.*\bnao|nhung gi|nhung noi dung|"
@@ -103,7 +109,7 @@ def detect_intent(question: str, places: int = 0) -> Intent:
     if asks_figure and _compares(folded, places):
         return "comparison"
     if has_code and not asks_figure:
-        return "reference"
+        return "list" if _lists_contents(folded) else "reference"
     if LIST_CUES.search(folded) and not re.search(r"\b(bao nhieu|how many|how much)\b", folded):
         return "list"
     if asks_figure and PLAN_VS_ACTUAL_CUES.search(folded):
@@ -113,6 +119,16 @@ def detect_intent(question: str, places: int = 0) -> Intent:
     if has_code:
         return "reference"
     return "general"
+
+
+def _lists_contents(folded: str) -> bool:
+    """Whether a question naming a document by its number asks for a list of what a document
+    holds ("Kế hoạch số 12/KH-UBND gồm những nhiệm vụ nào?"), not for documents ("những văn bản
+    nào thực hiện Chỉ thị …?", which the references answer)."""
+    if not LIST_CUES.search(folded):
+        return False
+    listed = " ".join(asked_for(folded))
+    return bool(listed) and re.match(DOCUMENT_KINDS, listed) is None
 
 
 def figure_intent_of(question: str, places: int = 0) -> Intent:

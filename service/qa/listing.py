@@ -1,6 +1,6 @@
-"""The items that answer a "which ones" question: an enumeration written inline in a sentence
-that names what is asked for, the list items of the passage that answers, or the sub-sections of
-the section it belongs to."""
+"""The items that answer a "which ones" question: the sub-sections of a section whose heading
+names what is asked for, an enumeration written inline in a sentence that names it, the list items
+of the passage that answers, or the sub-sections of the section it belongs to."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ from indexer.tokens import fold, syllables
 # A list item or a numbered sub-heading: "- Bệnh dại …", "a) …", "3.2. Củng cố …".
 ITEM = re.compile(r"^\s*(?:[-+•*–]\s*|[a-zđ]\)\s*|\(\d{1,2}\)\s*|\d{1,2}(?:\.\d{1,2})*\.?\s+)")
 MIN_ITEMS = 3
+# A heading names what a question lists when it has at least this many of the listed phrase's
+# words, and at least half of them: a bare head noun ("những nhiệm vụ nào") is asked of a
+# sentence's enumeration as often as of a section.
+MIN_HEADING_WORDS = 3
+NUMBERED_LINE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+\S")
 MAX_ITEMS = 12
 MAX_ITEM_CHARS = 200
 
-# What a Vietnamese "which ones" question asks for: the noun phrase between "những"/"các" and
-# "nào" ("những bệnh nào", "các hoạt động chính nào"), on folded text.
-ASKED_FOR = re.compile(r"\b(?:nhung|cac)\s+((?:\w+\s+){0,5}?\w+)\s+nao\b")
+# What a Vietnamese "which ones" question asks for: the noun phrase between the last "những"/"các"
+# and "nào" ("những bệnh nào", "các hoạt động chính nào", "những nhóm nhiệm vụ, giải pháp nào"),
+# on folded text.
+ASKED_FOR = re.compile(r"\b(?:nhung|cac)\s+((?:(?!(?:nhung|cac)\b)\w+[\s,]+){0,7}?\w+)\s+nao\b")
 HEAD_SYLLABLES = (
     2  # a Vietnamese noun phrase leads with its head ("hoạt động" of "hoạt động chính")
 )
@@ -41,8 +47,69 @@ LEAD_WORD = re.compile(r"^\w{1,6}:\s+")
 
 def asked_for(question: str) -> tuple[str, ...]:
     """The head syllables (folded) of what a "which ones" question lists, () when it names none."""
+    return asked_phrase(question)[:HEAD_SYLLABLES]
+
+
+def asked_phrase(question: str) -> tuple[str, ...]:
+    """Every syllable (folded) of the noun phrase a "which ones" question lists."""
     match = ASKED_FOR.search(fold(question))
-    return tuple(syllables(match.group(1))[:HEAD_SYLLABLES]) if match else ()
+    return tuple(syllables(match.group(1))) if match else ()
+
+
+def section_items(
+    question: str, document_passages: Sequence[Passage]
+) -> tuple[list[str], list[Passage], tuple[str, ...]] | None:
+    """(the headings of its sub-sections, a passage of each, its path) of the section whose
+    heading names most of what the question lists ("2. Nhiệm vụ trọng tâm và giải pháp" for
+    "những nhiệm vụ trọng tâm và giải pháp nào"), the heading sharing most of its words first.
+    None when no heading with enough sub-sections names it."""
+    wanted = set(asked_phrase(question))
+    if len(wanted) < MIN_HEADING_WORDS:
+        return None  # "những nhiệm vụ nào" names no section: it is asked of a sentence's list
+    children: dict[tuple[str, ...], dict[str, Passage]] = {}
+    for passage in document_passages:
+        for depth in range(1, len(passage.section)):
+            parent = passage.section[:depth]
+            children.setdefault(parent, {}).setdefault(passage.section[depth], passage)
+    best: tuple[int, dict[str, Passage], tuple[str, ...]] | None = None
+    for parent, under in children.items():
+        shared = len(wanted & set(syllables(fold(parent[-1]))))
+        if shared < max(MIN_HEADING_WORDS, len(wanted) / 2):
+            continue
+        under = {**_unsplit_sub_headings(parent, under, document_passages), **under}
+        if len(under) >= MIN_ITEMS and (best is None or shared > best[0]):
+            best = (shared, under, parent)
+    if best is None:
+        return None
+    _, under, parent = best
+    items = [ITEM.sub("", title).strip(" ,;")[:MAX_ITEM_CHARS] for title in under]
+    return items[:MAX_ITEMS], list(under.values())[:MAX_ITEMS], parent
+
+
+def _unsplit_sub_headings(
+    parent: tuple[str, ...], under: dict[str, Passage], document_passages: Sequence[Passage]
+) -> dict[str, Passage]:
+    """Sub-headings that stayed in the parent's own passages, numbered as its sub-sections are
+    ("2.1." beside "2.2.", "2.3."): a heading wrapped over two lines by the PDF ends its first
+    line with a comma, which reads as a list item, not a heading."""
+    numbers = {_numbering(title) for title in under} - {None}
+    if len(numbers) != 1:
+        return {}
+    (depth,) = numbers
+    found: dict[str, Passage] = {}
+    for passage in document_passages:
+        if passage.section != parent:
+            continue
+        for line in passage.text.split("\n"):
+            if _numbering(line) == depth and line.strip() not in under:
+                found.setdefault(line.strip(), passage)
+    return found
+
+
+def _numbering(line: str) -> int | None:
+    """How many numbers a numbered heading's number has ("2.1." has 2), None when unnumbered."""
+    match = NUMBERED_LINE.match(line)
+    return match.group(1).count(".") + 1 if match else None
 
 
 def inline_items(

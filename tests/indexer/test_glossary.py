@@ -51,6 +51,13 @@ def test_longest_term_wins_in_packaged_glossary(glossary):
     assert "sức khỏe" not in terms
 
 
+@pytest.mark.parametrize(
+    "question", ["How many surgical operations were done?", "the number of surgical procedures"]
+)
+def test_surgical_volume_is_asked_as_phau_thuat(glossary, question):
+    assert "phẫu thuật" in glossary.expand(question)
+
+
 def test_matching_is_case_insensitive_and_ignores_punctuation():
     glossary = small_glossary(("hand foot and mouth disease", "tay chân miệng"))
     assert glossary.expand("Cases of Hand, Foot, and Mouth Disease?") == ("tay chân miệng",)

@@ -15,6 +15,7 @@ from service.qa.figure_question import (
     extreme_in,
     measure_in,
     qualifier_numbers,
+    sub_units_asked,
     sub_units_in,
 )
 
@@ -183,3 +184,7 @@ def test_a_hospital_named_by_its_level_is_that_levels_sub_unit(text, units):
 )
 def test_small_numbers_and_ordinals_qualify_an_indicator(text, numbers):
     assert qualifier_numbers(text) == numbers
+
+
+def test_a_sub_unit_abbreviated_or_written_out_is_one_sub_unit():
+    assert sub_units_asked("Các TYT xã") == sub_units_asked("các trạm y tế xã")

@@ -91,3 +91,19 @@ def test_a_number_or_date_asked_of_a_basis_is_a_legal_basis_question(question):
 
 def test_a_number_or_date_asked_of_the_document_itself_is_a_document_question():
     assert detect_intent("Quyết định này ban hành ngày nào?") == "document"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # what a document named by its number holds
+        ("Kế hoạch số 12/KH-UBND gồm những nhiệm vụ nào?", "list"),
+        ("Chương trình thực hiện Chỉ thị 07-CT/TW có những nhóm giải pháp nào?", "list"),
+        # the documents that cite it: the references answer
+        ("Những văn bản nào thực hiện Chỉ thị 07-CT/TW?", "reference"),
+        ("Các kế hoạch nào thực hiện Quyết định 12/QĐ-UBND?", "reference"),
+        ("Chỉ thị 07-CT/TW về việc gì?", "reference"),
+    ],
+)
+def test_a_list_of_what_a_numbered_document_holds_is_a_list_question(question, intent):
+    assert detect_intent(question) == intent

@@ -5,7 +5,7 @@ it ("… các nhiệm vụ: (1) A; (2) B"), or the items before it when it close
 from __future__ import annotations
 
 from indexer.models import Passage
-from service.qa.listing import asked_for, inline_items
+from service.qa.listing import asked_for, asked_phrase, inline_items, section_items
 
 
 def passage(text: str) -> Passage:
@@ -95,3 +95,65 @@ def test_a_seed_inline_enumeration_is_listed_with_its_citation(client):
     assert body["intent"] == "list" and body["answerable"]
     assert "quản trị y tế thông minh" in body["answer"]
     assert "nội dung chính" in body["citations"][0]["text"]
+
+
+def test_the_listed_phrase_runs_from_the_last_nhung_or_cac_over_commas():
+    assert asked_phrase("Các cấp cần làm tốt những nhiệm vụ nào?") == ("nhiem", "vu")
+    assert asked_phrase("Đề án gồm những nhóm giải pháp, chính sách chủ yếu nào?") == (
+        "nhom",
+        "giai",
+        "phap",
+        "chinh",
+        "sach",
+        "chu",
+        "yeu",
+    )
+
+
+def section(path: tuple[str, ...], text: str) -> Passage:
+    return Passage(f"d:{len(path)}:{text[:8]}", "d", 0, "list", path, 0, len(text), text)
+
+
+TASKS = "III. Nhiệm vụ và giải pháp chủ yếu"
+DOCUMENT = [
+    section(("I. Mục tiêu",), "Mục tiêu chung."),
+    section(
+        (TASKS,),
+        "III. Nhiệm vụ và giải pháp chủ yếu\n1. Đẩy mạnh truyền thông,\nvề phòng bệnh\n- Tổ chức hội thảo.",
+    ),
+    section((TASKS, "2. Kiện toàn mạng lưới y tế xã"), "2. Kiện toàn mạng lưới y tế xã"),
+    section((TASKS, "3. Đào tạo nhân lực"), "3. Đào tạo nhân lực"),
+    section((TASKS, "4. Chuyển đổi số"), "4. Chuyển đổi số"),
+]
+
+
+def test_a_section_whose_heading_names_what_is_listed_answers_with_its_sub_sections():
+    items, passages, path = section_items(
+        "Đề án đề ra những nhiệm vụ và giải pháp chủ yếu nào?", DOCUMENT
+    )
+    assert path == (TASKS,)
+    # the first sub-heading, wrapped by the PDF after a comma, stayed in the section's own text
+    assert items == [
+        "Đẩy mạnh truyền thông",
+        "Kiện toàn mạng lưới y tế xã",
+        "Đào tạo nhân lực",
+        "Chuyển đổi số",
+    ]
+    assert len(passages) == 4
+
+
+def test_a_bare_head_noun_names_no_section():
+    # "những nhiệm vụ nào" is asked of a sentence's enumeration as often as of a section
+    assert section_items("Các cấp cần làm tốt những nhiệm vụ nào?", DOCUMENT) is None
+
+
+def test_a_seed_section_named_by_the_question_lists_its_sub_sections(client):
+    body = client.post(
+        "/api/ask",
+        json={"question": "Sở Y tế Lai Châu đề ra những nhiệm vụ trọng tâm và giải pháp nào?"},
+    ).json()
+    assert body["intent"] == "list" and body["answerable"]
+    # 2.1 (its heading wrapped after a comma) to 2.8
+    assert "Tăng cường sự lãnh đạo" in body["answer"]
+    assert "Phát triển y tế tư nhân" in body["answer"]
+    assert "Yêu cầu" not in body["answer"]
