@@ -20,6 +20,9 @@ TOKEN = re.compile(r"[^\W_]+")
 NUMBER = "<số>"  # numbers stand for one another: "năm 2023" and "năm 2025" are one context
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 3  # shorter tokens are shorthand or acronyms, not typos
+# An acronym this long that the documents never write is taken for a typo of the one they do
+# write one edit away ("PKDKV" for "PKĐKKV"); shorter acronyms lie too close to one another.
+ACRONYM_MIN_LENGTH = 5
 # Onsets and codas that speakers of one dialect write for another's.
 CONFUSED_ONSETS = (("ch", "tr"), ("s", "x"), ("d", "gi"), ("d", "r"), ("gi", "r"), ("l", "n"))
 CONFUSED_CODAS = (("n", "ng"), ("c", "t"))
@@ -32,12 +35,19 @@ class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
+        acronyms: set[str] = set()
         for text in texts:
             sequence = [_token(s) for s in syllables(text)]
             unigrams.update(sequence)
             bigrams.update(zip(sequence, sequence[1:], strict=False))
+            acronyms.update(
+                _token(t.lower())
+                for t in TOKEN.findall(text)
+                if t.isupper() and len(t) >= ACRONYM_MIN_LENGTH
+            )
         self.unigrams = unigrams
         self.bigrams = bigrams
+        self.acronyms = acronyms
         by_fold: dict[str, list[str]] = {}
         for word in unigrams:
             by_fold.setdefault(fold(word), []).append(word)
@@ -62,13 +72,9 @@ class Speller:
 
     def _replacement(self, written: str, words: list[str], index: int) -> str | None:
         word = words[index]
-        if (
-            len(word) < MIN_LENGTH
-            or word == NUMBER
-            or not written.isalpha()
-            or (written.isupper() and len(written) > 1)
-            or is_stopword(word)
-        ):
+        if written.isupper() and len(written) > 1:
+            return self._acronym(word)
+        if len(word) < MIN_LENGTH or word == NUMBER or not written.isalpha() or is_stopword(word):
             return None
         previous = words[index - 1] if index > 0 else None
         following = words[index + 1] if index + 1 < len(words) else None
@@ -99,6 +105,14 @@ class Speller:
             if not context(best) and self.unigrams[best] < 2:
                 return None  # seen once and never beside these words: not worth the risk
         return best.capitalize() if written[:1].isupper() else best
+
+    def _acronym(self, word: str) -> str | None:
+        """The documents' one acronym one edit from an acronym they never write, else None."""
+        known = word in self.unigrams or (word.isascii() and word in self.by_fold)
+        if len(word) < ACRONYM_MIN_LENGTH or known:
+            return None
+        candidates = [c for c in self._candidates(word) if c in self.acronyms]
+        return candidates[0].upper() if len(candidates) == 1 else None
 
     def _candidates(self, word: str) -> list[str]:
         """Vocabulary syllables whose unaccented form is the word's, or one edit from it."""

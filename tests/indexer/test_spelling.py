@@ -49,3 +49,13 @@ def test_a_province_the_documents_never_name_is_not_taken_for_a_typo():
     question = "Sóc Trăng có bao nhiêu ca sốt xuất huyết năm 2023?"
     assert speller.correct(question) == question
     assert speller.correct("Soc Trang có bao nhiêu ca") == "Soc Trang có bao nhiêu ca"
+
+
+def test_a_long_acronym_the_documents_never_write_is_their_one_acronym_an_edit_away():
+    speller = Speller(["Số lần khám tại PKĐKKV và TTKSBT; TTYT huyện."])
+    assert speller.correct("so lan kham tai PKDKV") == "so lan kham tai PKĐKKV"
+    # short acronyms lie too close to one another to be guessed; known ones are kept
+    assert speller.correct("TTY huyện") == "TTY huyện"
+    assert speller.correct("PKDKKV, TTKSBT") == "PKDKKV, TTKSBT"
+    # an acronym two edits from any the documents write is someone else's
+    assert speller.correct("BHXHVN") == "BHXHVN"
