@@ -6,6 +6,8 @@ print with eval/report_console.py; progress goes to stderr, and nowhere with --j
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.util
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,14 +41,36 @@ if TYPE_CHECKING:
 MODES = ("lexical", "dense", "hybrid")
 
 
+# What the measuring commands need beyond serving: they send their requests through the HTTP
+# API's test client, which needs httpx, one of the test extras.
+MEASURING_NEEDS = ("httpx",)
+
+
 def register(app: typer.Typer) -> None:
     """Add the measuring commands to the `healthqa` command line."""
-    app.command("eval")(evaluate)
-    app.command()(bench)
-    app.command()(load)
-    app.command()(synth)
-    app.command("feedback-to-eval")(feedback_to_eval)
-    app.command("fit-ranker")(fit_ranker)
+    app.command("eval")(_measuring(evaluate))
+    app.command()(_measuring(bench))
+    app.command()(_measuring(load))
+    app.command()(_measuring(synth))
+    app.command("feedback-to-eval")(_measuring(feedback_to_eval))
+    app.command("fit-ranker")(_measuring(fit_ranker))
+
+
+def _measuring(command: Callable[..., None]) -> Callable[..., None]:
+    """The command, stopping with what to install when the test extras are missing (a `make
+    setup` install serves, it does not measure)."""
+
+    @functools.wraps(command)
+    def checked(*args: object, **kwargs: object) -> None:
+        missing = [name for name in MEASURING_NEEDS if importlib.util.find_spec(name) is None]
+        if missing:
+            raise fail(
+                f"the measuring commands need the test extras ({', '.join(missing)} is missing): "
+                "run `make eval`, or `pip install -e '.[test]'`"
+            )
+        command(*args, **kwargs)
+
+    return checked
 
 
 CacheDirOption = Annotated[

@@ -153,3 +153,13 @@ def test_unknown_modes_and_stray_qrels_are_refused(seed_settings, cli_env, tmp_p
         app, ["eval", "--qrels", str(tmp_path / "q.tsv")], env=cli_env(seed_settings)
     )
     assert result.exit_code == 2 and "--public" in result.output
+
+
+def test_without_the_test_extras_the_measuring_commands_say_what_to_install(monkeypatch):
+    import eval.cli
+
+    monkeypatch.setattr(eval.cli, "MEASURING_NEEDS", ("a_module_nobody_installed",))
+    result = runner.invoke(app, ["eval", "--set", "any.jsonl"])
+    assert result.exit_code == 2
+    assert "make eval" in result.output
+    assert "Traceback" not in result.output
