@@ -623,7 +623,9 @@ def _index(record: FigureRecord, idf: Callable[[str], float]) -> _Indexed:
                 _indicator_words(written_out(record.figure.label or record.indicator), places)
             )
         ),
-        stated_rate(record.figure.label or record.indicator, record.figure.unit),
+        stated_rate(
+            record.figure.label or record.indicator, record.figure.unit, record.figure.denominator
+        ),
         words_of(record.figure.label, record.indicator, record.figure.unit),
     )
 

@@ -78,6 +78,24 @@ def test_a_rate_per_another_base_answers_another_indicator():
     assert not _conflicts("Tỷ lệ mắc lao trên 100.000 dân?", "tỷ lệ mắc lao", "ca/100.000 dân")
 
 
+def test_a_rate_per_live_births_is_not_a_rate_per_people():
+    asked = "Tỷ lệ chết mẹ năm 2024 là bao nhiêu trên 100.000 trẻ đẻ sống?"
+    assert asked_rate(asked).population == "births"
+    assert _conflicts(asked, "tỷ lệ mắc sởi", "ca/100.000 dân")
+    assert not _conflicts(asked, "Tỷ số tử vong mẹ/100.000 trẻ đẻ sống", None)
+
+
+def test_a_figure_written_over_a_power_of_ten_is_per_that_base():
+    # "107/100": a ratio per 100, not an answer to a question per 100,000
+    assert stated_rate("Tỷ số giới tính khi sinh", None, denominator=100).base == 100
+    assert stated_rate("Số xã đạt chuẩn", None, denominator=58).base is None
+    asked = asked_rate("Tỷ số tử vong mẹ trên 100.000 trẻ đẻ sống?")
+    assert asked.conflicts_with(stated_rate("Tỷ số giới tính", None, 100), frozenset())
+    # "trên 100" is "more than 100"; "/100" is per 100
+    assert asked_rate("Có trên 100 người mắc không?").base is None
+    assert stated_rate("bé trai/100 bé gái", None).base == 100
+
+
 def test_another_count_per_the_same_population_answers_another_indicator():
     asked = "Bao nhiêu giường bệnh trên 10.000 dân?"
     assert _conflicts(asked, "Dược sĩ trên vạn dân", "dược sĩ")
@@ -92,6 +110,7 @@ def test_another_count_per_the_same_population_answers_another_indicator():
         ("Số ca tử vong", None, True),  # a count
         ("Tỷ số phụ thuộc", "%", False),  # a ratio written as a percentage: its label says so
         ("Giảm mất cân bằng giới tính khi sinh", "số bé trai/bé gái", False),  # one per another
+        ("Giảm mất cân bằng giới tính khi sinh", "bé trai/100 bé gái", False),  # per 100 girls
         ("Số bác sĩ/vạn dân", "bác sĩ", False),
     ],
 )
