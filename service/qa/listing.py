@@ -60,8 +60,8 @@ def section_items(
     question: str, document_passages: Sequence[Passage]
 ) -> tuple[list[str], list[Passage], tuple[str, ...]] | None:
     """(the headings of its sub-sections, a passage of each, its path) of the section whose
-    heading names most of what the question lists ("2. Nhiệm vụ trọng tâm và giải pháp" for
-    "những nhiệm vụ trọng tâm và giải pháp nào"), the heading sharing most of its words first.
+    heading names most of what the question lists ("3. Giải pháp phát triển nhân lực y tế" for
+    "những giải pháp phát triển nhân lực nào"), the heading sharing most of its words first.
     None when no heading with enough sub-sections names it."""
     wanted = set(asked_phrase(question))
     if len(wanted) < MIN_HEADING_WORDS:

@@ -19,7 +19,7 @@ from indexer.figure_keys import syllable_keys
 from indexer.tokens import fold, is_stopword, syllables
 
 # Numbers of a population base, as written folded: "1.000", "10,000", "100000", "vạn" (10,000);
-# "100" only after "/" or "per" ("bé trai/100 bé gái"): "trên 100" is "more than 100".
+# "100" only after "/" or "per" ("ca/100 trẻ"): "trên 100" is "more than 100".
 BASES = {"100": 100, "1000": 1_000, "10000": 10_000, "100000": 100_000, "van": 10_000}
 # "/100.000 dân", "trên vạn dân", "per 10,000 population", "mỗi 1.000 trẻ đẻ sống". After "trên"
 # ("above") a number is a per-population base only when a population follows it: "trên 1.000
