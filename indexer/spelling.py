@@ -82,8 +82,7 @@ class Speller:
         def context(candidate: str) -> int:
             return self.bigrams[(previous, candidate)] + self.bigrams[(candidate, following)]
 
-        known = word in self.unigrams or (word.isascii() and word in self.by_fold)
-        if known:
+        if self._known(word):
             # a real syllable: only a dialect confusion, accents kept ("chú" → "trú")
             candidates = [c for c in _confusions(word) if c in self.unigrams]
             neighbours_known = all(
@@ -106,10 +105,13 @@ class Speller:
                 return None  # seen once and never beside these words: not worth the risk
         return best.capitalize() if written[:1].isupper() else best
 
+    def _known(self, word: str) -> bool:
+        """Whether the documents write the word, or it is one of theirs typed without accents."""
+        return word in self.unigrams or (word.isascii() and word in self.by_fold)
+
     def _acronym(self, word: str) -> str | None:
         """The documents' one acronym one edit from an acronym they never write, else None."""
-        known = word in self.unigrams or (word.isascii() and word in self.by_fold)
-        if len(word) < ACRONYM_MIN_LENGTH or known:
+        if len(word) < ACRONYM_MIN_LENGTH or self._known(word):
             return None
         candidates = [c for c in self._candidates(word) if c in self.acronyms]
         return candidates[0].upper() if len(candidates) == 1 else None

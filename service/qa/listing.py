@@ -66,13 +66,8 @@ def section_items(
     wanted = set(asked_phrase(question))
     if len(wanted) < MIN_HEADING_WORDS:
         return None  # "những nhiệm vụ nào" names no section: it is asked of a sentence's list
-    children: dict[tuple[str, ...], dict[str, Passage]] = {}
-    for passage in document_passages:
-        for depth in range(1, len(passage.section)):
-            parent = passage.section[:depth]
-            children.setdefault(parent, {}).setdefault(passage.section[depth], passage)
     best: tuple[int, dict[str, Passage], tuple[str, ...]] | None = None
-    for parent, under in children.items():
+    for parent, under in _sub_sections(document_passages).items():
         shared = len(wanted & set(syllables(fold(parent[-1]))))
         if shared < max(MIN_HEADING_WORDS, len(wanted) / 2):
             continue
@@ -84,6 +79,19 @@ def section_items(
     _, under, parent = best
     items = [ITEM.sub("", title).strip(" ,;")[:MAX_ITEM_CHARS] for title in under]
     return items[:MAX_ITEMS], list(under.values())[:MAX_ITEMS], parent
+
+
+def _sub_sections(
+    document_passages: Sequence[Passage],
+) -> dict[tuple[str, ...], dict[str, Passage]]:
+    """Section path → the headings of the sections right under it, in document order, each with
+    its first passage."""
+    children: dict[tuple[str, ...], dict[str, Passage]] = {}
+    for passage in document_passages:
+        for depth in range(1, len(passage.section)):
+            parent = passage.section[:depth]
+            children.setdefault(parent, {}).setdefault(passage.section[depth], passage)
+    return children
 
 
 def _unsplit_sub_headings(
@@ -203,12 +211,9 @@ def list_items(
     own = _items(top.text)
     if len(own) >= MIN_ITEMS:
         return own[:MAX_ITEMS], [top]
+    sub_sections = _sub_sections(document_passages)
     for depth in range(len(top.section), 0, -1):
-        parent = top.section[:depth]
-        children: dict[str, Passage] = {}
-        for passage in document_passages:
-            if len(passage.section) > depth and passage.section[:depth] == parent:
-                children.setdefault(passage.section[depth], passage)
+        children = sub_sections.get(top.section[:depth], {})
         if len(children) >= MIN_ITEMS:
             items = [ITEM.sub("", heading).strip() for heading in children]
             return items[:MAX_ITEMS], list(children.values())
